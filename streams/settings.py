@@ -1,0 +1,163 @@
+"""One settings object for every command: WIREWATCH_* env vars, an optional TOML file, defaults."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_RULES_FILE = PACKAGE_DIR / "alerts" / "default_rules.yaml"
+CONFIG_ENV = "WIREWATCH_CONFIG"
+DEFAULT_CONFIG_FILE = Path("wirewatch.toml")
+
+AL_JAZEERA_ARABIC = (
+    "https://www.aljazeera.net/aljazeerarss/"
+    "a7c186be-1baa-4bd4-9d80-a84db769f779/73d0e1b4-532f-45ef-b135-bfdff8b8cab9"
+)
+AL_JAZEERA_ENGLISH = "https://www.aljazeera.com/xml/rss/all.xml"
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    base = os.environ.get(var)
+    return Path(base) if base else Path.home() / fallback
+
+
+class FeedConfig(BaseModel):
+    """One feed to poll."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    name: str | None = None
+    # Declared language of the feed; the tagger still detects per item.
+    lang: str | None = None
+
+
+DEFAULT_FEEDS = (
+    FeedConfig(url=AL_JAZEERA_ARABIC, name="Al Jazeera Arabic", lang="ar"),
+    FeedConfig(url=AL_JAZEERA_ENGLISH, name="Al Jazeera English", lang="en"),
+)
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Env: WIREWATCH_<FIELD>; file: $WIREWATCH_CONFIG or ./wirewatch.toml."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WIREWATCH_",
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="forbid",
+    )
+
+    # --- Kafka -----------------------------------------------------------------
+    # Empty means "no cluster configured": `wirewatch up` / `broker` provision a local one.
+    bootstrap_servers: str = ""
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = None
+    topic_prefix: str = ""
+    topic_partitions: int = Field(default=4, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+
+    # --- Local broker (used only when bootstrap_servers is empty) ---------------
+    broker_host: str = "127.0.0.1"
+    broker_port: int = Field(default=9092, ge=1, le=65535)
+    broker_controller_port: int = Field(default=9093, ge=1, le=65535)
+    broker_heap: str = "512m"
+    cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "wirewatch")
+    data_dir: Path = Field(
+        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "wirewatch"
+    )
+
+    # --- Poller ------------------------------------------------------------------
+    feeds: tuple[FeedConfig, ...] = DEFAULT_FEEDS
+    poll_interval: float = Field(default=300.0, gt=0, description="seconds between polls")
+    poll_backoff_max: float = Field(default=3600.0, gt=0)
+    http_timeout: float = Field(default=20.0, gt=0)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    user_agent: str = "Wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
+    allow_private_feeds: bool = False
+    poller_id: str = "poller-1"
+
+    # --- Worker ------------------------------------------------------------------
+    app_id: str = "wirewatch"
+    rules_file: Path = DEFAULT_RULES_FILE
+    dedup_window_hours: float = Field(default=72.0, gt=0)
+    store: str = "memory://"
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=6066, ge=1, le=65535)
+
+    @property
+    def local_broker(self) -> bool:
+        """True when no cluster is configured and the project runs its own broker."""
+        return not self.bootstrap_servers.strip()
+
+    @property
+    def bootstrap(self) -> str:
+        """The bootstrap address clients use (the local broker's when none is configured)."""
+        if self.local_broker:
+            return f"{self.broker_host}:{self.broker_port}"
+        return self.bootstrap_servers.strip()
+
+    def kafka_python_config(self) -> dict[str, Any]:
+        """Connection settings for kafka-python clients (TLS/SASL pass through)."""
+        cfg: dict[str, Any] = {
+            "bootstrap_servers": self.bootstrap.split(","),
+            "security_protocol": self.security_protocol,
+        }
+        if self.sasl_mechanism:
+            cfg["sasl_mechanism"] = self.sasl_mechanism
+            cfg["sasl_plain_username"] = self.sasl_username
+            cfg["sasl_plain_password"] = (
+                self.sasl_password.get_secret_value() if self.sasl_password else None
+            )
+        if self.ssl_cafile:
+            cfg["ssl_cafile"] = str(self.ssl_cafile)
+        return cfg
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Precedence: explicit arguments > environment > TOML file > defaults.
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+def config_file() -> Path | None:
+    """The TOML file to read: $WIREWATCH_CONFIG if set (must exist), else ./wirewatch.toml if present."""
+    named = os.environ.get(CONFIG_ENV)
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            from streams.errors import ConfigError
+
+            raise ConfigError(f"{CONFIG_ENV}={named}: no such file")
+        return path
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
