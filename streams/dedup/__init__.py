@@ -1,0 +1,1 @@
+"""Pure deduplication: canonical URLs, stable ids, content fingerprints and the dedup policy."""

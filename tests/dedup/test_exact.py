@@ -1,0 +1,52 @@
+"""The exact-dedup policy over a dict store."""
+
+from typing import Any
+
+from streams.dedup.exact import ExactDedup
+
+WINDOW = 3600.0
+
+
+def test_new_then_duplicate_by_id() -> None:
+    store: dict[str, Any] = {}
+    policy = ExactDedup(store, WINDOW)
+    assert policy.decide("a" * 32, "https://x/1", "h1", now=0).kind == "new"
+    again = policy.decide("a" * 32, "https://x/1", "h1", now=10)
+    assert (again.kind, again.duplicate_of, again.reason, again.story_id) == (
+        "duplicate",
+        "a" * 32,
+        "same_id",
+        "a" * 32,
+    )
+
+
+def test_same_url_different_id_is_duplicate() -> None:
+    policy = ExactDedup({}, WINDOW)
+    policy.decide("a" * 32, "https://x/1", "h1", now=0)
+    decision = policy.decide("b" * 32, "https://x/1", "h1", now=1)
+    assert decision.kind == "duplicate" and decision.reason == "same_url"
+
+
+def test_same_content_other_url_is_duplicate() -> None:
+    policy = ExactDedup({}, WINDOW)
+    policy.decide("a" * 32, "https://x/1", "h1", now=0)
+    decision = policy.decide("b" * 32, "https://y/2", "h1", now=1)
+    assert decision.kind == "duplicate" and decision.reason == "same_content"
+
+
+def test_changed_text_is_update_once() -> None:
+    policy = ExactDedup({}, WINDOW)
+    policy.decide("a" * 32, "https://x/1", "h1", now=0)
+    update = policy.decide("a" * 32, "https://x/1", "h2", now=5)
+    assert update.kind == "update" and update.text_changed and update.story_id == "a" * 32
+    assert policy.decide("a" * 32, "https://x/1", "h2", now=6).kind == "duplicate"
+
+
+def test_window_expiry_and_purge() -> None:
+    store: dict[str, Any] = {}
+    policy = ExactDedup(store, WINDOW)
+    policy.decide("a" * 32, "https://x/1", "h1", now=0)
+    assert policy.decide("a" * 32, "https://x/1", "h1", now=WINDOW + 1).kind == "new"
+    assert ExactDedup.purge(store, WINDOW, now=WINDOW + 2) == 0
+    removed = ExactDedup.purge(store, WINDOW, now=3 * WINDOW)
+    assert removed == 3 and store == {}
