@@ -1,0 +1,124 @@
+"""Evaluate every rule against an item from one automaton pass over its text."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from streams.alerts.rules import Rule, RuleSet
+from streams.records.models import Match
+from streams.text.matcher import PhraseMatcher
+
+_LATIN = re.compile(r"[A-Za-z]")
+SNIPPET_CONTEXT = 80
+MARK_OPEN, MARK_CLOSE = "⟦", "⟧"
+
+
+def english_variants(term: str) -> set[str]:
+    """Spelling variants of an English term: hyphen/space/closed compounds and a plural.
+
+    "cease-fire" -> cease-fire, cease fire, ceasefire (+ plurals); "truce" -> truce, truces.
+    """
+    forms = {term}
+    if "-" in term:
+        forms |= {term.replace("-", " "), term.replace("-", "")}
+    words = term.split()
+    if len(words) == 2:
+        forms |= {"".join(words), "-".join(words)}
+    plurals = set()
+    for form in forms:
+        last = form.rsplit(" ", 1)[-1]
+        suffix = "es" if last.endswith(("s", "x", "ch", "sh")) else "s"
+        plurals.add(form + suffix)
+    return forms | plurals
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A rule that fired, with the evidence for each of its concepts."""
+
+    rule: Rule
+    matches: tuple[Match, ...]
+
+
+class RuleEngine:
+    """All concept terms compiled into one matcher; rules evaluated from the set of concepts hit."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.ruleset = ruleset
+        self._matcher: PhraseMatcher[tuple[str, str]] = PhraseMatcher()
+        used = {c for r in ruleset.rules for c in (*r.all, *r.any, *r.not_)}
+        for name in sorted(used):
+            for term in ruleset.concepts[name].terms:
+                forms = english_variants(term) if _LATIN.search(term) else {term}
+                for form in sorted(forms):
+                    self._matcher.add(form, (name, term))
+        self._matcher.build()
+        # Rules indexed by the concepts that can make them fire, so an item only costs
+        # the rules whose concepts it mentions, however many rules there are.
+        self._by_concept: dict[str, list[Rule]] = defaultdict(list)
+        for rule in ruleset.rules:
+            for name in (*rule.all, *rule.any):
+                self._by_concept[name].append(rule)
+
+    def find(self, text: str, title_end: int | None = None) -> dict[str, list[Match]]:
+        """Every concept found in `text`, with its matches.
+
+        `title_end` is where the title ends in text = title + "\\n" + summary; without it
+        the field of every match is "text".
+        """
+        hits: dict[str, list[Match]] = defaultdict(list)
+        for found in self._matcher.find(text):
+            concept, term = found.payload
+            if title_end is None:
+                field = "text"
+            else:
+                field = "title" if found.start < title_end else "summary"
+            hits[concept].append(
+                Match(concept, term, field, found.start, found.end, text[found.start : found.end])
+            )
+        return hits
+
+    def evaluate(self, text: str, title_end: int | None = None) -> list[RuleHit]:
+        """The rules that fire on `text`, in file order, each with its evidence."""
+        hits = self.find(text, title_end)
+        candidates = {r.id: r for name in hits for r in self._by_concept.get(name, ())}
+        fired: list[RuleHit] = []
+        for rule in self.ruleset.rules:
+            if rule.id not in candidates:
+                continue
+            if not all(c in hits for c in rule.all):
+                continue
+            if rule.any and not any(c in hits for c in rule.any):
+                continue
+            if any(c in hits for c in rule.not_):
+                continue
+            evidence = sorted(
+                (m for c in (*rule.all, *rule.any) for m in hits.get(c, ())),
+                key=lambda m: (m.start, m.end),
+            )
+            fired.append(RuleHit(rule, tuple(evidence)))
+        return fired
+
+
+def snippet(text: str, matches: tuple[Match, ...], context: int = SNIPPET_CONTEXT) -> str:
+    """Text around the first matches of each concept with every match in it marked ⟦like this⟧."""
+    if not matches:
+        return text[: 2 * context]
+    firsts: dict[str, Match] = {}
+    for m in matches:
+        firsts.setdefault(m.concept, m)
+    lo = max(0, min(m.start for m in firsts.values()) - context)
+    hi = min(len(text), max(m.end for m in firsts.values()) + context)
+    out: list[str] = []
+    pos = lo
+    for m in sorted(matches, key=lambda m: m.start):
+        if m.start < pos or m.end > hi:
+            continue  # overlapping or outside the window
+        out += [text[pos : m.start], MARK_OPEN, text[m.start : m.end], MARK_CLOSE]
+        pos = m.end
+    out.append(text[pos:hi])
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    return prefix + " ".join("".join(out).split()) + suffix
