@@ -1,0 +1,104 @@
+"""`wirewatch annotate`: the pure pipeline over JSON Lines, offline (the stable contract)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import orjson
+
+from streams.alerts.engine import RuleEngine
+from streams.alerts.rules import load_rules
+from streams.dedup.exact import ExactDedup
+from streams.dedup.identity import content_hash, digest
+from streams.dedup.urls import canonical_url
+from streams.errors import InputError
+from streams.tagging import Tagger
+
+# Offline there is no clock to window by: every earlier line of the run counts.
+_FOREVER = float("inf")
+
+
+def _text_of(obj: dict[str, Any]) -> tuple[str, int | None]:
+    """The analysed text and where its title ends (None when `text` was given)."""
+    text = obj.get("text")
+    if isinstance(text, str):
+        return text, None
+    title, summary = obj.get("title"), obj.get("summary")
+    if not isinstance(title, str | None) or not isinstance(summary, str | None):
+        raise InputError("'title' and 'summary' must be strings")
+    if title is None and summary is None:
+        raise InputError("needs 'text' or 'title' and/or 'summary'")
+    title = title or ""
+    return f"{title}\n{summary or ''}", len(title)
+
+
+class Annotator:
+    """Annotates one JSON object at a time; remembers earlier lines for `duplicate_of`."""
+
+    def __init__(self, rules_file: Path, tagger: Tagger | None = None) -> None:
+        self.tagger = tagger or Tagger.default()
+        self.engine = RuleEngine(load_rules(rules_file))
+        self.seen = ExactDedup({}, _FOREVER)
+        # digest of a line id -> the id as given, to report duplicate_of in the input's terms
+        self._line_ids: dict[str, Any] = {}
+
+    def annotate(self, obj: Any) -> dict[str, Any]:
+        if not isinstance(obj, dict):
+            raise InputError("each line must be a JSON object")
+        ident = obj.get("id")
+        if not isinstance(ident, str | int) or isinstance(ident, bool):
+            raise InputError("'id' (string or number) is required")
+        text, title_end = _text_of(obj)
+        lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
+        tags = self.tagger.tag(text, lang).to_json()
+        fired = sorted({hit.rule.id for hit in self.engine.evaluate(text, title_end)})
+        key = digest("line", str(ident))
+        self._line_ids.setdefault(key, ident)
+        decision = self.seen.decide(
+            item_id=key,
+            canonical_url=canonical_url(
+                obj.get("url") if isinstance(obj.get("url"), str) else None
+            ),
+            content_hash=content_hash(text, ""),
+            now=0.0,
+        )
+        duplicate_of = None if decision.is_new else self._line_ids.get(decision.duplicate_of or "")
+        return {"id": ident, **tags, "alerts": fired, "duplicate_of": duplicate_of}
+
+
+def annotate_lines(
+    lines: Iterable[tuple[str, int, str]], annotator: Annotator, err: TextIO
+) -> Iterator[bytes]:
+    """Yield one output line per input line; a bad line is reported on `err` and skipped."""
+    for source, number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            result = annotator.annotate(orjson.loads(line))
+        except (orjson.JSONDecodeError, InputError) as exc:
+            print(f"{source}:{number}: skipped: {exc}", file=err)
+            continue
+        yield orjson.dumps(result)
+
+
+def read_inputs(paths: list[str]) -> Iterator[tuple[str, int, str]]:
+    """(source name, line number, line) from files, or stdin when none or "-" is given."""
+    for path in paths or ["-"]:
+        if path == "-":
+            for number, line in enumerate(sys.stdin, 1):
+                yield "<stdin>", number, line
+            continue
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                yield path, number, line
+
+
+def run_annotate(paths: list[str], rules_file: Path, out: TextIO, err: TextIO) -> int:
+    annotator = Annotator(rules_file)
+    for line in annotate_lines(read_inputs(paths), annotator, err):
+        out.write(line.decode("utf-8") + "\n")
+    out.flush()
+    return 0

@@ -1,0 +1,124 @@
+"""The `wirewatch` command line: one subcommand per job, all reading the same settings."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from streams import __version__
+from streams.errors import WirewatchError
+from streams.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wirewatch",
+        description="Stream processor for news wire feeds (RSS/Atom -> Kafka -> tags, dedup, alerts).",
+    )
+    parser.add_argument("--version", action="version", version=f"wirewatch {__version__}")
+    parser.add_argument("--log-level", default="info", help="debug, info, warning, error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("up", help="run the whole stack here: local broker, poller and worker")
+    sub.add_parser("broker", help="provision and run a local single-node Kafka (KRaft) broker")
+
+    poll = sub.add_parser("poll", help="poll the configured feeds and publish new items")
+    poll.add_argument("--once", action="store_true", help="poll every feed once, then exit")
+    poll.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write raw items as JSON Lines to FILE ('-' = stdout) instead of Kafka",
+    )
+
+    sub.add_parser("worker", help="run the Faust worker (tag, dedup, alert) and its web server")
+    sub.add_parser("topics", help="create the declared topics and list them")
+
+    annotate = sub.add_parser("annotate", help="tag, dedup and evaluate rules over JSON Lines")
+    annotate.add_argument("files", nargs="*", help="JSON Lines files ('-' or none = stdin)")
+    annotate.add_argument("--rules", type=Path, help="rules file (default: the settings')")
+
+    alerts = sub.add_parser("alerts", help="alert subscribers")
+    alerts_sub = alerts.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
+    tail = alerts_sub.add_parser("tail", help="print alerts from wire.alerts as they arrive")
+    tail.add_argument("--rule", action="append", default=[], help="only this rule (repeatable)")
+    tail.add_argument(
+        "--country", action="append", default=[], help="only alerts tagged with this ISO2 country"
+    )
+    tail.add_argument("--json", action="store_true", help="print each alert as one JSON line")
+    tail.add_argument("--from-beginning", action="store_true", help="start at the oldest alert")
+    tail.add_argument("--timeout", type=float, help="exit after this many seconds without alerts")
+    tail.add_argument("--limit", type=int, help="exit after printing this many alerts")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = Settings()
+        return _dispatch(args, settings)
+    except WirewatchError as exc:
+        print(f"wirewatch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    command = args.command
+    if command == "up":
+        from streams.up import run_up
+
+        return run_up(settings)
+    if command == "broker":
+        from streams.kafka.broker import run_broker
+
+        return run_broker(settings)
+    if command == "poll":
+        from streams.feeds.poller import run_poller
+
+        if args.output:
+            if args.output == "-":
+                return run_poller(settings, once=args.once, output=sys.stdout)
+            with open(args.output, "w", encoding="utf-8") as out:
+                return run_poller(settings, once=args.once, output=out)
+        return run_poller(settings, once=args.once)
+    if command == "worker":
+        from streams.worker.run import run_worker
+
+        return run_worker(settings, loglevel=args.log_level)
+    if command == "topics":
+        from streams.kafka.admin import ensure_topics
+        from streams.topics import ALL_TOPICS
+
+        created = set(ensure_topics(settings))
+        for spec in ALL_TOPICS:
+            name = spec.full_name(settings)
+            mark = "created" if name in created else "exists"
+            print(f"{name:<24} {mark:<8} {spec.cleanup_policy:<8} key: {spec.key}")
+        return 0
+    if command == "annotate":
+        from streams.annotate import run_annotate
+
+        rules = args.rules or settings.rules_file
+        return run_annotate(args.files, rules, sys.stdout, sys.stderr)
+    if command == "alerts" and args.alerts_command == "tail":
+        from streams.delivery.tail import run_tail
+
+        return run_tail(
+            settings,
+            sys.stdout,
+            rules=args.rule,
+            countries=[c.upper() for c in args.country],
+            as_json=args.json,
+            from_beginning=args.from_beginning,
+            timeout=args.timeout,
+            limit=args.limit,
+        )
+    raise AssertionError(f"unhandled command {command}")

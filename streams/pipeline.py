@@ -1,0 +1,82 @@
+"""The pure core composed: raw item -> tagged item -> dedup decision -> alerts.
+
+Stream agents and `wirewatch annotate` both call this module, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from streams.alerts.engine import RuleEngine, snippet
+from streams.alerts.rules import load_rules
+from streams.dedup.exact import Decision, ExactDedup, Store
+from streams.dedup.identity import dedup_key, digest
+from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
+from streams.tagging import Tagger
+
+
+class Pipeline:
+    """Holds the compiled tagger and rules; every method is pure given its inputs."""
+
+    def __init__(self, rules_file: Path, tagger: Tagger | None = None) -> None:
+        self.tagger = tagger or Tagger.default()
+        self.rules_file = rules_file
+        self.engine = RuleEngine(load_rules(rules_file))
+
+    def tag(self, raw: RawItem, now: datetime | None = None) -> Item:
+        """Language, places, countries, regions, actors and mentions of one raw item."""
+        tags = self.tagger.tag(raw.text, raw.lang)
+        return Item(
+            raw=raw,
+            detected_lang=tags.lang,
+            countries=tuple(tags.countries),
+            places=tuple(tags.places),
+            regions=tuple(tags.regions),
+            actors=tuple(a.to_json() for a in tags.actors),
+            mentions=tuple(m.to_json() for m in tags.mentions),
+            dedup_key=dedup_key(raw.id, raw.canonical_url),
+            tagged=now or utcnow(),
+        )
+
+    @staticmethod
+    def dedup(store: Store, window_seconds: float, item: Item, now: float) -> Decision:
+        """Decide whether the item is new, a duplicate or an update, recording it in `store`."""
+        policy = ExactDedup(store, window_seconds)
+        raw = item.raw
+        return policy.decide(raw.id, raw.canonical_url, raw.content_hash, now)
+
+    @staticmethod
+    def duplicate_record(item: Item, decision: Decision, now: datetime) -> Duplicate:
+        assert decision.duplicate_of is not None and decision.reason is not None
+        raw = item.raw
+        return Duplicate(
+            id=raw.id,
+            duplicate_of=decision.duplicate_of,
+            story_id=decision.story_id,
+            kind=decision.kind,
+            reason=decision.reason,
+            text_changed=decision.text_changed,
+            feed=raw.feed,
+            url=raw.url,
+            title=raw.title,
+            fetched=raw.fetched,
+            detected=now,
+        )
+
+    def alerts(self, item: Item, kind: str = "new", now: datetime | None = None) -> Iterator[Alert]:
+        """One alert per rule that fires on the item; alert ids are stable per rule and story."""
+        text = item.raw.text
+        for hit in self.engine.evaluate(text, title_end=len(item.raw.title)):
+            story = item.story_id or item.id
+            yield Alert(
+                alert_id=digest("alert", hit.rule.id, story),
+                rule=hit.rule.id,
+                severity=hit.rule.severity,
+                kind=kind,
+                item=item,
+                matches=hit.matches,
+                snippet=snippet(text, hit.matches),
+                alerted=now or utcnow(),
+            )

@@ -1,0 +1,1 @@
+"""The Kafka/Faust edge of the worker: thin agents around the pure pipeline."""

@@ -1,0 +1,180 @@
+"""The Faust app: topics, tables and three thin agents (tag, dedup, alert) around the pipeline."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+import faust
+from faust.types import EventT, StreamT
+
+from streams.errors import InputError
+from streams.pipeline import Pipeline
+from streams.records import Item, RawItem, loads, validate
+from streams.records.models import DeadLetter, utcnow
+from streams.settings import Settings
+from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED, TopicSpec
+from streams.worker import codecs
+from streams.worker.store import WindowedStore
+from streams.worker.web import register_views
+
+log = logging.getLogger(__name__)
+
+
+def _broker_url(settings: Settings) -> str:
+    return ";".join(f"kafka://{host.strip()}" for host in settings.bootstrap.split(","))
+
+
+def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.App:
+    """Build the worker app. Agents decode bytes themselves so bad input can be dead-lettered."""
+    codecs.register()
+    pipe = pipeline or Pipeline(settings.rules_file)
+    window = timedelta(hours=settings.dedup_window_hours)
+    app = faust.App(
+        settings.app_id,
+        broker=_broker_url(settings),
+        store=settings.store,
+        datadir=str(settings.data_dir / "worker"),
+        autodiscover=False,
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=settings.topic_replication,
+        topic_allow_declare=True,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        key_serializer="utf8",
+        value_serializer="orjson",
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        # Low latency: commit often, do not batch sends for long.
+        broker_commit_every=100,
+        broker_commit_interval=1.0,
+        producer_linger=0.005,
+    )
+
+    def source(spec: TopicSpec) -> Any:
+        # Inputs are read as raw bytes: decoding happens in the agent, where a failure
+        # becomes a dead letter instead of an error inside Faust's consumer.
+        return app.topic(
+            spec.full_name(settings),
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=spec.partition_count(settings),
+        )
+
+    def sink(spec: TopicSpec) -> Any:
+        return app.topic(
+            spec.full_name(settings),
+            key_serializer="utf8",
+            value_serializer="orjson",
+            partitions=spec.partition_count(settings),
+        )
+
+    raw_topic, tagged_in = source(RAW), source(TAGGED)
+    items_in = source(ITEMS)
+    tagged_out, items_out = sink(TAGGED), sink(ITEMS)
+    dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
+
+    seen = app.Table(
+        "dedup-seen",
+        default=None,
+        partitions=TAGGED.partition_count(settings),
+        key_serializer="utf8",
+        value_serializer="orjson",
+    ).tumbling(window, expires=2 * window)
+    fired = app.Table(
+        "alerts-fired",
+        default=None,
+        partitions=ITEMS.partition_count(settings),
+        key_serializer="utf8",
+        value_serializer="orjson",
+    ).tumbling(window, expires=2 * window)
+
+    async def dead_letter(stage: str, event: EventT[bytes], exc: BaseException) -> None:
+        msg = event.message
+        log.warning(
+            "%s: dead-lettering %s[%s]@%s: %s: %s",
+            stage, msg.topic, msg.partition, msg.offset, type(exc).__name__, exc,
+        )  # fmt: skip
+        record = DeadLetter(
+            stage=stage,
+            error_type=type(exc).__name__,
+            error=str(exc)[:4000],
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            key=msg.key,
+            value=msg.value,
+        )
+        await dead_out.send(key=stage, value=record.to_json())
+
+    def decode(event: EventT[bytes], schema: str) -> dict[str, Any]:
+        data = loads(event.value)
+        if not isinstance(data, dict):
+            raise InputError(f"expected a JSON object, got {type(data).__name__}")
+        validate(schema, data)
+        return data
+
+    @app.agent(raw_topic, name="tag")
+    async def tag(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            try:
+                raw = RawItem.from_json(decode(event, "raw_item"))
+                item = pipe.tag(raw)
+                out = item.to_json()
+                validate("item", out)
+            except Exception as exc:  # any failure of one record must not stop the stage
+                await dead_letter("tag", event, exc)
+                continue
+            await tagged_out.send(key=item.dedup_key, value=out)
+
+    @app.agent(tagged_in, name="dedup")
+    async def dedup(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            try:
+                item = Item.from_json(decode(event, "item"))
+                now = event.message.timestamp or time.time()
+                store = WindowedStore(seen, window.total_seconds())
+                decision = pipe.dedup(store, window.total_seconds(), item, now)
+                if decision.is_new:
+                    topic, key = items_out, item.id
+                    out = item.with_story(decision.story_id).to_json()
+                    validate("item", out)
+                else:
+                    topic, key = dups_out, item.id
+                    out = pipe.duplicate_record(item, decision, utcnow()).to_json()
+                    validate("duplicate", out)
+            except Exception as exc:
+                await dead_letter("dedup", event, exc)
+                continue
+            await topic.send(key=key, value=out)
+
+    @app.agent(items_in, name="alert")
+    async def alert(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            try:
+                item = Item.from_json(decode(event, "item"))
+                store = WindowedStore(fired, window.total_seconds())
+                outgoing = []
+                for found in pipe.alerts(item):
+                    # One alert per rule and story: a replay after a crash, or the same
+                    # story arriving again, finds the alert id already recorded.
+                    if store.get(found.alert_id) is not None:
+                        continue
+                    store[found.alert_id] = {"seen": time.time(), "item_id": item.id}
+                    out = found.to_json()
+                    validate("alert", out)
+                    outgoing.append((found.rule, out))
+            except Exception as exc:
+                await dead_letter("alert", event, exc)
+                continue
+            for rule_id, out in outgoing:
+                await alerts_out.send(key=rule_id, value=out)
+
+    register_views(app, settings)
+    return app
