@@ -1,0 +1,1 @@
+"""Thin Kafka edge: local broker provisioning and client helpers."""
