@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # kafka-python logs every connection at INFO; keep the console about Wirewatch.
+    logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         settings = Settings()
         return _dispatch(args, settings)

@@ -46,7 +46,14 @@ def test_title_summary_duplicates_and_bad_lines() -> None:
         b"{not json",
         orjson.dumps({"id": 2, "title": "Russia, Turkey agree ceasefire in Idlib", "summary": "Putin said."}),
         orjson.dumps({"no_id": True, "text": "x"}),
-        orjson.dumps({"id": 3, "title": "Markets", "summary": "Oil prices rose.", "url": "https://a.com/x?utm_source=t"}),
+        orjson.dumps(
+            {
+                "id": 3,
+                "title": "Markets",
+                "summary": "Oil prices rose.",
+                "url": "https://a.com/x?utm_source=t",
+            }
+        ),
         orjson.dumps({"id": 4, "title": "Other text", "url": "https://a.com/x"}),
     ]
     out, err = annotate(lines)

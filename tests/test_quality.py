@@ -18,9 +18,7 @@ def _tool(name: str) -> str:
 
 
 def test_mypy_strict() -> None:
-    result = subprocess.run(
-        [_tool("mypy"), "streams"], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
+    result = subprocess.run([_tool("mypy"), "streams"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -62,9 +62,12 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # The context mark is where the broken construct began (an unclosed "["), which
+        # is the line to fix; the problem mark can be the end of the file.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{source}{where}: not valid YAML: {exc}") from None
+        reason = " ".join(str(p) for p in (getattr(exc, "context", None), getattr(exc, "problem", None)) if p)
+        raise ConfigError(f"{source}{where}: not valid YAML: {reason or exc}") from None
     if root is None or not isinstance(data, dict):
         raise ConfigError(f"{source}: expected a mapping with 'version', 'concepts' and 'rules'")
     rule_nodes = _rule_nodes(root)

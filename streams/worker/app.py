@@ -80,19 +80,20 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     tagged_out, items_out = sink(TAGGED), sink(ITEMS)
     dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
 
+    table_schema = faust.Schema(
+        key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
+    )
     seen = app.Table(
         "dedup-seen",
         default=None,
         partitions=TAGGED.partition_count(settings),
-        key_serializer="utf8",
-        value_serializer="orjson",
+        schema=table_schema,
     ).tumbling(window, expires=2 * window)
     fired = app.Table(
         "alerts-fired",
         default=None,
         partitions=ITEMS.partition_count(settings),
-        key_serializer="utf8",
-        value_serializer="orjson",
+        schema=table_schema,
     ).tumbling(window, expires=2 * window)
 
     async def dead_letter(stage: str, event: EventT[bytes], exc: BaseException) -> None:

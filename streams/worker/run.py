@@ -21,8 +21,6 @@ def run_worker(settings: Settings, loglevel: str = "info") -> int:
     worker = faust.Worker(
         app,
         loglevel=loglevel,
-        web_port=settings.web_port,
-        web_bind=settings.web_host,
         # Faust's own banner/console tricks assume a TTY; keep logs plain.
         quiet=True,
         redirect_stdouts=False,

@@ -9,8 +9,14 @@ from streams.dedup.urls import canonical_url
     ("given", "expected"),
     [
         ("HTTPS://WWW.AlJazeera.com/news/2020/2/18/x/", "https://www.aljazeera.com/news/2020/2/18/x"),
-        ("https://www.aljazeera.com:443/news/a?utm_source=rss&utm_medium=feed", "https://www.aljazeera.com/news/a"),
-        ("https://www.aljazeera.net/news/a?traffic_source=rss&at_medium=x#top", "https://www.aljazeera.net/news/a"),
+        (
+            "https://www.aljazeera.com:443/news/a?utm_source=rss&utm_medium=feed",
+            "https://www.aljazeera.com/news/a",
+        ),
+        (
+            "https://www.aljazeera.net/news/a?traffic_source=rss&at_medium=x#top",
+            "https://www.aljazeera.net/news/a",
+        ),
         ("https://example.com/a?b=2&a=1&fbclid=zz", "https://example.com/a?a=1&b=2"),
         ("https://example.com/news/a/amp", "https://example.com/news/a"),
         ("https://example.com/amp/news/a", "https://example.com/news/a"),

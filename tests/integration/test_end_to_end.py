@@ -10,6 +10,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ import pytest
 from kafka import KafkaProducer
 
 from streams.feeds.poller import run_poller
-from streams.records import validate
+from streams.records import FeedRef, RawItem, validate
 from streams.settings import FeedConfig, Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED
 from tests.support import (
@@ -162,11 +163,19 @@ def test_poison_message_is_dead_lettered_and_worker_keeps_going(stack: Stack) ->
     for value in poison:
         producer.send(raw_topic, key=b"poison", value=value)
     # A valid item sent after the poison must still come through.
-    good = stack.records(RAW.name)[0]
-    good.update(id="f" * 32, url="https://example.com/other", canonical_url="https://example.com/other")
-    good["title"] = "Ceasefire talks on Idlib resume in Ankara"
-    good["summary"] = "Turkish and Russian officials met to discuss a truce in Syria's Idlib."
-    good["content_hash"] = "e" * 32
+    good = RawItem(
+        id="f" * 32,
+        feed=FeedRef("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera English", "en"),
+        guid=None,
+        url="https://example.com/other",
+        canonical_url="https://example.com/other",
+        title="Ceasefire talks on Idlib resume in Ankara",
+        summary="Turkish and Russian officials met to discuss a truce in Syria's Idlib.",
+        lang="en",
+        published=None,
+        fetched=datetime.now(UTC),
+        content_hash="e" * 32,
+    ).to_json()
     producer.send(raw_topic, key=b"f" * 32, value=orjson.dumps(good))
     producer.flush()
     producer.close()

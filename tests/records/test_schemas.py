@@ -65,6 +65,6 @@ def test_bad_bytes_are_decode_errors() -> None:
 
 def test_naive_datetimes_are_refused() -> None:
     raw = _raw()
-    naive = RawItem(**{**raw.__dict__, "fetched": datetime(2020, 1, 1)})  # noqa: DTZ001
+    naive = RawItem(**{**raw.__dict__, "fetched": datetime(2020, 1, 1)})
     with pytest.raises(ValueError, match="naive"):
         naive.to_json()
