@@ -1,0 +1,200 @@
+"""Where the poller's output goes: Kafka (items + state in one transaction) or JSON Lines.
+
+Kafka is the real store. A feed's new items (to wire.raw) and its new state (to the compacted
+wire.feed-state) are written in ONE transaction, so they become visible together or not at
+all: a poller that dies mid-poll leaves no committed item behind and a state that still says
+"not published", and its successor (same transactional id) aborts the leftovers and
+publishes those items exactly once. Consumers must read with isolation_level=read_committed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol, TextIO
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError, KafkaTimeoutError
+from kafka.structs import TopicPartition
+
+from streams.errors import BrokerError, DecodeError
+from streams.feeds.state import FeedState
+from streams.kafka.admin import ensure_topics
+from streams.kafka.clients import make_consumer, make_producer
+from streams.records import RawItem, dumps
+from streams.settings import Settings
+from streams.topics import FEED_STATE, RAW
+
+log = logging.getLogger(__name__)
+
+# How long sends may take to be acknowledged before a transaction is given up (the
+# producer's own delivery timeout, 120 s by default, bounds each record as well).
+FLUSH_TIMEOUT_S = 120.0
+# Bound on commit/abort, which kafka-python waits for without any timeout of its own: with
+# the broker gone they would block forever instead of failing loudly.
+END_TXN_TIMEOUT_S = 60.0
+LOAD_TIMEOUT_S = 60.0
+
+
+class Store(Protocol):
+    """The poller's only view of its output: prior states in, (items, state) pairs out."""
+
+    def load_states(self) -> dict[str, FeedState]: ...
+
+    def publish(self, items: Sequence[RawItem], state: FeedState) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def transactional_id(settings: Settings) -> str:
+    """One id per poller per deployment: a restarted poller fences its predecessor's producer
+    and aborts its open transaction; the topic prefix keeps deployments sharing a cluster apart."""
+    return f"{settings.app_id}-{settings.topic_prefix}poller-{settings.poller_id}"
+
+
+class KafkaStore:
+    """Transactional producer for wire.raw and wire.feed-state (acks=all, idempotent)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._raw_topic = RAW.full_name(settings)
+        self._state_topic = FEED_STATE.full_name(settings)
+        ensure_topics(settings, (RAW, FEED_STATE))
+        try:
+            self._producer: KafkaProducer = make_producer(
+                settings,
+                transactional_id=transactional_id(settings),
+                client_id=f"{settings.app_id}-poller-{settings.poller_id}",
+            )
+            # Fences any earlier producer with this id and aborts its open transaction, so the
+            # state read next is final (read_committed stops at the first open transaction).
+            self._producer.init_transactions()
+        except KafkaError as exc:
+            raise BrokerError(f"cannot start the transactional producer: {exc!r}") from exc
+
+    def load_states(self) -> dict[str, FeedState]:
+        return load_states(self._settings)
+
+    def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
+        """Commit the items and the feed's new state atomically; BrokerError if Kafka fails."""
+        producer = self._producer
+        try:
+            producer.begin_transaction()
+            futures = [
+                producer.send(self._raw_topic, key=item.id, value=dumps(item.to_json())) for item in items
+            ]
+            futures.append(producer.send(self._state_topic, key=state.url, value=state.encode()))
+            producer.flush(timeout=FLUSH_TIMEOUT_S)
+            for future in futures:
+                future.get(timeout=0)  # re-raises a record the broker rejected
+            _bounded(producer.commit_transaction, "commit_transaction", END_TXN_TIMEOUT_S)
+        except KafkaError as exc:
+            self._abort()
+            raise BrokerError(f"publishing {state.url} to Kafka failed: {exc!r}") from exc
+
+    def _abort(self) -> None:
+        try:
+            _bounded(self._producer.abort_transaction, "abort_transaction", END_TXN_TIMEOUT_S)
+        except KafkaError as exc:  # fenced, fatal or unreachable: nothing was committed anyway
+            log.error("abort_transaction failed: %r", exc)
+
+    def close(self) -> None:
+        try:
+            self._producer.close(timeout=10)
+        except KafkaError as exc:  # unsent records after a failure: already reported
+            log.warning("closing the producer: %r", exc)
+
+
+def _bounded(call: Callable[[], None], what: str, timeout: float) -> None:
+    """Run a blocking kafka-python call in a daemon thread; KafkaTimeoutError after `timeout`.
+
+    A call that times out is left blocked in its thread; the poller stops on the BrokerError
+    that follows, and a daemon thread does not keep the process alive.
+    """
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the caller's thread below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name=f"kafka-{what}", daemon=True).start()
+    if not done.wait(timeout):
+        raise KafkaTimeoutError(f"{what} did not complete within {timeout:.0f}s")
+    if errors:
+        raise errors[0]
+
+
+def load_states(settings: Settings, timeout: float = LOAD_TIMEOUT_S) -> dict[str, FeedState]:
+    """Read the compacted state topic from the beginning to its end: latest state per feed."""
+    topic = FEED_STATE.full_name(settings)
+    consumer = make_consumer(
+        settings,
+        group_id=None,  # assign + seek: no group, no committed offsets, no rebalance
+        isolation_level="read_committed",
+        client_id=f"{settings.app_id}-poller-{settings.poller_id}-state",
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        partitions = consumer.partitions_for_topic(topic)
+        while not partitions:  # metadata for a just-created topic can lag a moment
+            if time.monotonic() > deadline:
+                raise BrokerError(f"topic {topic} has no partitions visible")
+            time.sleep(0.2)
+            partitions = consumer.partitions_for_topic(topic)
+        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(tps)
+        consumer.seek_to_beginning(*tps)
+        # Under read_committed these are last stable offsets: the end of committed data.
+        end = consumer.end_offsets(tps)
+        states: dict[str, FeedState] = {}
+        while any(consumer.position(tp) < end[tp] for tp in tps):
+            if time.monotonic() > deadline:
+                raise BrokerError(f"reading {topic} to its end took over {timeout:.0f}s")
+            for records in consumer.poll(timeout_ms=500).values():
+                for record in records:
+                    _apply(states, record.key, record.value)
+        log.info("loaded state of %d feeds from %s", len(states), topic)
+        return states
+    except KafkaError as exc:
+        raise BrokerError(f"cannot read feed state from {topic}: {exc!r}") from exc
+    finally:
+        consumer.close()
+
+
+def _apply(states: dict[str, FeedState], key: bytes | None, value: bytes | None) -> None:
+    if key is None:
+        return
+    url = key.decode("utf-8", "replace")
+    if value is None:  # a tombstone: the feed's state was deleted on purpose
+        states.pop(url, None)
+        return
+    try:
+        states[url] = FeedState.decode(value)
+    except DecodeError as exc:
+        # Keep the last good state for this feed; a bad record must not wipe its memory.
+        log.warning("ignoring unreadable state for %s: %s", url, exc)
+
+
+class JsonLinesStore:
+    """`--output`: raw items as JSON Lines, state kept in memory for this run only."""
+
+    def __init__(self, output: TextIO) -> None:
+        self._output = output
+
+    def load_states(self) -> dict[str, FeedState]:
+        return {}
+
+    def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
+        for item in items:
+            self._output.write(dumps(item.to_json()).decode("utf-8") + "\n")
+        self._output.flush()
+
+    def close(self) -> None:
+        self._output.flush()

@@ -1,0 +1,187 @@
+"""parse_feed: real-feed-shaped RSS and Atom in, plain-text entries with absolute links out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from streams.feeds.parse import MAX_SUMMARY_CHARS, ParsedEntry, parse_feed
+from tests.feeds.server import fixture_bytes
+
+AJ_AR_URL = (
+    "https://www.aljazeera.net/aljazeerarss/"
+    "a7c186be-1baa-4bd4-9d80-a84db769f779/73d0e1b4-532f-45ef-b135-bfdff8b8cab9"
+)
+
+
+def _by_guid(entries: tuple[ParsedEntry, ...]) -> dict[str | None, ParsedEntry]:
+    return {e.guid: e for e in entries}
+
+
+def test_rss_arabic_entities_and_html_become_plain_text() -> None:
+    feed = parse_feed(
+        fixture_bytes("aljazeera_ar.rss.xml"),
+        base_url=AJ_AR_URL,
+        content_type="application/rss+xml; charset=utf-8",
+    )
+    assert feed.error is None and feed.version == "rss20"
+    assert feed.title == "الجزيرة نت" and feed.lang == "ar"
+    assert len(feed.entries) == 3
+    first = _by_guid(feed.entries)["aj-2020-02-21-putin-erdogan-idlib"]
+    assert first.title == "بوتين وأردوغان يتفقان على تكثيف التشاور للتوصل لوقف إطلاق النار في إدلب"
+    # Escaped HTML with nested entities (&amp;#8211; &amp;quot; &amp;nbsp;) decodes fully,
+    # tags vanish and paragraphs become lines.
+    assert first.summary.splitlines() == [
+        "اتفق الرئيس الروسي فلاديمير بوتين ونظيره التركي رجب طيب أردوغان – خلال اتصال هاتفي – "
+        "على تكثيف التشاور للتوصل لوقف إطلاق النار في محافظة إدلب السورية.",
+        'وقال الكرملين في بيان إن "الطرفين" أكدا ضرورة استمرار الاتصالات بين العسكريين.',
+    ]
+    assert "<" not in first.summary and "&" not in first.summary
+    assert first.published == datetime(2020, 2, 21, 15, 0, tzinfo=UTC)
+    assert first.updated is None
+    assert first.categories == ("سياسة", "أخبار")
+    assert first.authors == ("الجزيرة نت",)
+    assert first.lang == "ar"
+    # Links are kept as published (tracking parameters and all); canonicalising is dedup's job.
+    assert first.link is not None and first.link.endswith("?traffic_source=rss")
+
+
+def test_rss_cdata_html_scripts_dropped_and_time_zone_converted() -> None:
+    feed = parse_feed(fixture_bytes("aljazeera_ar.rss.xml"), base_url=AJ_AR_URL)
+    second = _by_guid(feed.entries)["aj-2020-02-21-un-displacement"]
+    assert second.summary == (
+        "قال مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية إن نحو 900 ألف شخص نزحوا من إدلب وريف حلب."
+    )
+    assert "trackView" not in second.summary
+    # &#160; in a title is a space, and +0300 is converted to UTC.
+    assert second.title.endswith("منذ ديسمبر الماضي")
+    assert second.published == datetime(2020, 2, 21, 10, 30, tzinfo=UTC)
+    assert second.published is not None and second.published.tzinfo is UTC
+
+
+def test_relative_link_resolves_against_the_response_url() -> None:
+    feed = parse_feed(fixture_bytes("aljazeera_ar.rss.xml"), base_url=AJ_AR_URL)
+    third = _by_guid(feed.entries)["aj-2020-02-21-raids"]
+    assert third.link == "https://www.aljazeera.net/news/2020/2/21/غارات-روسية-ريف-إدلب"
+    assert third.title == "مراسل الجزيرة: غارات روسية على ريف إدلب الجنوبي & قصف مدفعي على سراقب"
+
+
+def test_english_rss_guid_that_looks_like_a_url_is_not_the_link() -> None:
+    feed = parse_feed(
+        fixture_bytes("aljazeera_en.rss.xml"),
+        base_url="https://www.aljazeera.com/xml/rss/all.xml",
+        content_type="text/xml; charset=UTF-8",
+    )
+    assert feed.lang == "en"
+    first, second = feed.entries
+    assert first.guid == "https://www.aljazeera.com/?t=1582297452"
+    assert first.link == (
+        "https://www.aljazeera.com/news/2020/2/21/"
+        "putin-erdogan-agree-to-step-up-consultations-on-idlib-ceasefire"
+    )
+    assert first.summary == (
+        "Turkish and Russian leaders discuss the Syrian province & the fate of nearly a million "
+        "displaced people."
+    )
+    assert second.title == "UN warns of ‘bloodbath’ in Syria’s Idlib"
+    assert second.summary == (
+        "UN aid chief says the fighting is closing in on camps near the Turkish border."
+    )
+
+
+def test_atom_1_0() -> None:
+    feed = parse_feed(
+        fixture_bytes("atom.xml"),
+        base_url="https://wire.example.org/syria/atom.xml",
+        content_type="application/atom+xml",
+    )
+    assert feed.error is None and feed.version == "atom10"
+    assert feed.title == "Wire desk: Syria" and feed.lang == "en"
+    first, second = feed.entries
+    assert first.guid == "tag:wire.example.org,2020-02-21:/syria/1001"
+    assert first.title == "Idlib: ceasefire talks resume"  # type="html" title, tags stripped
+    # The alternate link, not the enclosure; relative to the document's URL (RFC 4287 §4.2.7).
+    assert first.link == "https://wire.example.org/syria/stories/1001?utm_source=atom"
+    assert first.summary == "Turkish and Russian officials met in Ankara."
+    assert first.published == datetime(2020, 2, 21, 12, 0, tzinfo=UTC)
+    assert first.updated == datetime(2020, 2, 21, 13, 30, tzinfo=UTC)
+    assert first.authors == ("Desk Editor", "Stringer")
+    assert first.categories == ("Syria", "diplomacy")  # label preferred over term
+    # xml:lang on the entry beats the feed's; xhtml content is the summary when there is none.
+    assert second.lang == "ar"
+    assert second.summary == "التقى مسؤولون أتراك وروس في أنقرة."
+    # Only <updated>: it stands in for the publication time.
+    assert second.published == second.updated == datetime(2020, 2, 21, 13, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/xml; charset=windows-1256", "application/rss+xml", "text/xml", None],
+)
+def test_windows_1256_feed_decodes(content_type: str | None) -> None:
+    body = fixture_bytes("windows1256.rss.xml")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")  # the fixture really is in the legacy code page
+    feed = parse_feed(body, base_url="https://legacy.example.net/rss", content_type=content_type)
+    assert feed.error is None
+    (entry,) = feed.entries
+    assert entry.title == "وزير الخارجية يلتقي نظيره التركي في الدوحة"
+    assert entry.summary == "بحث الجانبان الأوضاع في سوريا & لبنان."
+    assert feed.title == "أخبار الخليج"
+
+
+def test_malformed_feed_keeps_the_entries_that_parsed_and_reports_the_error() -> None:
+    feed = parse_feed(fixture_bytes("malformed.rss.xml"), base_url="https://broken.example.com/rss")
+    assert feed.error is not None
+    assert feed.is_feed
+    links = [e.link for e in feed.entries]
+    assert links[:2] == ["https://broken.example.com/a/1", "https://broken.example.com/a/2"]
+    assert feed.entries[0].summary == "Fine & dandy."
+
+
+def test_items_without_guid_or_link() -> None:
+    feed = parse_feed(fixture_bytes("no_guid_link.rss.xml"), base_url="https://bare.example.com/rss")
+    bare, numeric, permalink, script = feed.entries
+    assert (bare.guid, bare.link) == (None, None)
+    assert bare.title == "Only a title and text"
+    # A permalink-by-default guid that is no URL stays a guid: no link invented under the host.
+    assert (numeric.guid, numeric.link) == ("48213", None)
+    assert permalink.link == permalink.guid == "https://bare.example.com/stories/7"
+    assert script.link is None  # javascript: is not an article
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+        b"\x00\xff\xfe garbage \x89PNG",
+        b"/etc/passwd",  # feedparser would open a file by this name if handed bytes directly
+        b"http://127.0.0.1:1/feed",  # ... or fetch a URL
+    ],
+)
+def test_non_feeds_yield_nothing_and_never_raise(body: bytes) -> None:
+    feed = parse_feed(body, base_url="https://example.com/rss")
+    assert feed.entries == ()
+    assert not feed.is_feed
+
+
+def test_feedparser_is_never_given_a_path_or_url(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(fixture_bytes("aljazeera_en.rss.xml"))
+    feed = parse_feed(str(secret).encode(), base_url="https://example.com/rss")
+    assert feed.entries == ()
+
+
+def test_huge_summary_is_truncated_at_a_word_boundary() -> None:
+    words = " ".join(["كلمة"] * (MAX_SUMMARY_CHARS // 4))
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>big</title><link>https://e.com/1</link><description>{words}</description>"
+        "</item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(body, base_url="https://e.com/rss").entries
+    assert len(entry.summary) <= MAX_SUMMARY_CHARS
+    assert entry.summary.endswith("كلمة")
