@@ -9,6 +9,11 @@ from kafka import KafkaConsumer, KafkaProducer
 from streams.settings import Settings
 
 
+def _utf8_key(key: str | bytes | None) -> bytes | None:
+    """Keys are UTF-8 strings on the wire."""
+    return key.encode("utf-8") if isinstance(key, str) else key
+
+
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
     """An idempotent producer (acks=all): a retried send never writes a message twice."""
     config: dict[str, Any] = {
@@ -17,7 +22,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "linger_ms": 5,
         "retries": 2**31 - 1,
         "max_in_flight_requests_per_connection": 5,
-        "key_serializer": lambda k: k.encode("utf-8") if isinstance(k, str) else k,
+        "key_serializer": _utf8_key,
         "client_id": f"{settings.app_id}-producer",
     }
     config.update(settings.kafka_python_config())

@@ -18,6 +18,7 @@ from streams.settings import Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED, TopicSpec
 from streams.worker import codecs
 from streams.worker.store import WindowedStore
+from streams.worker.transport import App
 from streams.worker.web import register_views
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     codecs.register()
     pipe = pipeline or Pipeline(settings.rules_file)
     window = timedelta(hours=settings.dedup_window_hours)
-    app = faust.App(
+    app = App(
         settings.app_id,
         broker=_broker_url(settings),
         store=settings.store,
@@ -80,7 +81,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     tagged_out, items_out = sink(TAGGED), sink(ITEMS)
     dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
 
-    table_schema = faust.Schema(
+    table_schema: Any = faust.Schema(
         key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
     )
     seen = app.Table(

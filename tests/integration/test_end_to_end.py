@@ -196,3 +196,46 @@ def test_poison_message_is_dead_lettered_and_worker_keeps_going(stack: Stack) ->
     )
     assert english[0]["lang"] == "en"
     assert stack.worker.poll() is None, "worker must survive poison input"
+
+
+def test_aborted_transaction_records_are_not_processed(stack: Stack) -> None:
+    """What a crashed poll leaves behind (an aborted transaction) never reaches wire.items."""
+
+    def raw(ident: str, title: str) -> bytes:
+        return orjson.dumps(
+            RawItem(
+                id=ident,
+                feed=FeedRef("https://example.com/feed", "tx", "en"),
+                guid=None,
+                url=f"https://example.com/{ident}",
+                canonical_url=f"https://example.com/{ident}",
+                title=title,
+                summary="Nothing else.",
+                lang="en",
+                published=None,
+                fetched=datetime.now(UTC),
+                content_hash=ident,
+            ).to_json()
+        )
+
+    aborted, committed = "a" * 31 + "1", "c" * 31 + "1"
+    producer = KafkaProducer(
+        bootstrap_servers=stack.settings.bootstrap,
+        transactional_id=f"{stack.settings.app_id}-test-tx",
+    )
+    producer.init_transactions()
+    producer.begin_transaction()
+    producer.send(stack.topic(RAW.name), key=aborted.encode(), value=raw(aborted, "Aborted story"))
+    producer.flush()
+    producer.abort_transaction()
+    producer.begin_transaction()
+    producer.send(stack.topic(RAW.name), key=committed.encode(), value=raw(committed, "Committed story"))
+    producer.commit_transaction()
+    producer.close()
+
+    def item_ids() -> set[str]:
+        return {i["id"] for i in stack.records(ITEMS.name)}
+
+    wait_for(lambda: committed in item_ids(), 60, what="the committed item in wire.items")
+    time.sleep(2)
+    assert aborted not in item_ids()
