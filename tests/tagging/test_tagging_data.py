@@ -1,0 +1,38 @@
+"""The shipped data files: they load, cover every country, and compile fast."""
+
+from __future__ import annotations
+
+import time
+
+import pycountry
+
+from streams.tagging.data import load_actors, load_countries, load_m49, load_places, load_stoplist
+from streams.tagging.gazetteer import build_gazetteer
+
+
+def test_m49_covers_every_iso_country() -> None:
+    m49 = load_m49()
+    iso = {c.alpha_2 for c in pycountry.countries}
+    assert set(m49.countries) == iso
+    assert m49.regions["145"] == "Western Asia"
+    assert [m49.regions[c] for c in m49.countries["SY"]] == ["Asia", "Western Asia"]
+    assert m49.countries["NO"]  # quoted in YAML, not read as false
+
+
+def test_curated_files_are_consistent() -> None:
+    iso = {c.alpha_2 for c in pycountry.countries}
+    assert {c.code for c in load_countries()} <= iso
+    assert {p.country for p in load_places()} - {None} <= iso
+    actors = load_actors()
+    assert len({a.actor.id for a in actors}) == len(actors)
+    assert {a.actor.country for a in actors} - {None} <= iso
+    stoplist = load_stoplist()
+    assert "صور" in stoplist.stop and "مدينة" in stoplist.guards
+
+
+def test_compiles_quickly() -> None:
+    start = time.perf_counter()
+    gazetteer = build_gazetteer()
+    elapsed = time.perf_counter() - start
+    assert gazetteer.size > 5000
+    assert elapsed < 2.0

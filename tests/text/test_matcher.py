@@ -1,0 +1,152 @@
+"""streams.text.matcher: whole words, Arabic proclitic forms, separators, original offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.text.matcher import (
+    Match,
+    PhraseMatcher,
+    clitic_forms,
+    has_article,
+    longest_non_overlapping,
+    phrase_key,
+)
+
+CEASEFIRE = ["وقف إطلاق النار", "وقف اطلاق نار", "هدنة", "ceasefire", "cease-fire", "truce"]
+
+
+def _matcher(phrases: dict[str, str], *, article: bool = False) -> PhraseMatcher[str]:
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    for phrase, payload in phrases.items():
+        matcher.add(phrase, payload, article=article)
+    return matcher.build()
+
+
+def _found(matcher: PhraseMatcher[str], text: str) -> list[tuple[str, str]]:
+    matches = matcher.find(text)
+    for m in matches:
+        assert text[m.start : m.end] == m.text
+    return [(m.text, m.payload) for m in matches]
+
+
+@pytest.fixture(scope="module")
+def ceasefire() -> PhraseMatcher[str]:
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    for term in CEASEFIRE:
+        matcher.add(term, "ceasefire")
+    return matcher.build()
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("دعا لوقف إطلاق النار فورا", "وقف إطلاق النار"),
+        ("ووقف اطلاق النار", "وقف اطلاق النار"),
+        ("انهارت الهدنة أمس", "الهدنة"),
+        ("وبالهدنة", "الهدنة"),
+        ("للهدنة", "لهدنة"),
+        ("a Cease-Fire in Gaza", "Cease-Fire"),
+        ("a cease fire", "cease fire"),
+        ("a cease – fire", "cease – fire"),
+        ("CEASEFIRE talks", "CEASEFIRE"),
+        ("truce.", "truce"),
+    ],
+)
+def test_concept_terms(ceasefire: PhraseMatcher[str], text: str, span: str) -> None:
+    assert [t for t, _ in _found(ceasefire, text)] == [span]
+
+
+@pytest.mark.parametrize("text", ["هدنتين", "truces", "ceasefired", "ختruce", "بهدنةٍx"])
+def test_whole_words_only(ceasefire: PhraseMatcher[str], text: str) -> None:
+    assert _found(ceasefire, text) == []
+
+
+def test_proclitics_are_not_reported() -> None:
+    m = _matcher({"إدلب": "idlib"})
+    for text in ["في إدلب", "بإدلب", "وإدلب", "فبإدلب", "لإدلب", "كإدلب", "ولإدلب"]:
+        assert _found(m, text) == [("إدلب", "idlib")], text
+
+
+def test_names_that_start_with_proclitic_letters_stay_whole() -> None:
+    m = _matcher({n: n for n in ["بوتين", "لبنان", "فرنسا", "البحرين", "واشنطن", "حرين", "نان"]})
+    text = "بوتين ولبنان وفرنسا والبحرين وواشنطن"
+    assert [t for t, _ in _found(m, text)] == ["بوتين", "لبنان", "فرنسا", "البحرين", "واشنطن"]
+    # بوتين never reads as ب + a shorter name even when one exists.
+    assert [p for _, p in _found(m, "لبنان")] == ["لبنان"]
+
+
+def test_article_phrases() -> None:
+    m = _matcher({"الجزائر": "dz", "اللاذقية": "latakia"})
+    found = _found(m, "والجزائر وبالجزائر وللجزائر فالجزائر للاذقية وباللاذقية")
+    assert found == [
+        ("الجزائر", "dz"),
+        ("الجزائر", "dz"),
+        ("لجزائر", "dz"),  # ل + ال: the article's lam is part of the name span
+        ("الجزائر", "dz"),
+        ("لاذقية", "latakia"),
+        ("اللاذقية", "latakia"),
+    ]
+
+
+def test_hamza_initial_words_are_not_the_article() -> None:
+    assert has_article("الجزائر") and has_article("ٱلقدس")
+    assert not has_article("ألمانيا") and not has_article("إلياس")
+    m = _matcher({"ألمانيا": "de", "ألماني": "german"}, article=True)
+    assert _found(m, "لألمانيا الألماني للألماني") == [
+        ("ألمانيا", "de"),
+        ("الألماني", "german"),
+        ("لألماني", "german"),
+    ]
+
+
+def test_article_is_optional_for_bare_phrases() -> None:
+    forms = dict(clitic_forms(phrase_key("هدنة"), definite=False))
+    assert {"هدنه", "الهدنه", "والهدنه", "بالهدنه", "للهدنه", "فللهدنه"} <= set(forms)
+    bare = dict(clitic_forms(phrase_key("هدنة"), definite=False, article=False))
+    assert "الهدنه" not in bare
+
+
+def test_context_before_is_matched_not_reported() -> None:
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    matcher.add("صور", "tyre", before="مدينة")
+    matcher.build()
+    found = matcher.find("قصف بمدينة صور وصور")
+    assert [(m.text, m.extent) for m in found] == [("صور", (4, 14))]
+
+
+def test_multiword_arabic_with_diacritics_and_invisible_marks() -> None:
+    m = _matcher({"رجب طيب أردوغان": "erdogan"})
+    text = "الرئيس رَجَب طيّب\u200f  أردوغان"
+    assert _found(m, text) == [("رَجَب طيّب\u200f  أردوغان", "erdogan")]
+
+
+def test_longest_non_overlapping_keeps_same_extent_readings() -> None:
+    m: PhraseMatcher[str] = PhraseMatcher()
+    for phrase, payload in [("Gaza", "city"), ("Gaza", "strip?"), ("Gaza Strip", "strip")]:
+        m.add(phrase, payload)
+    m.build()
+    text = "the Gaza Strip and Gaza"
+    kept = longest_non_overlapping(m.find(text))
+    assert [(k.text, k.payload) for k in kept] == [
+        ("Gaza Strip", "strip"),
+        ("Gaza", "city"),
+        ("Gaza", "strip?"),
+    ]
+
+
+def test_match_is_a_value() -> None:
+    match = Match(0, 4, "Gaza", "x", "gaza", (0, 4))
+    assert match == Match(0, 4, "Gaza", "x", "gaza", (0, 4))
+
+
+def test_lifecycle_errors() -> None:
+    m: PhraseMatcher[str] = PhraseMatcher()
+    with pytest.raises(RuntimeError):
+        m.find("x")
+    with pytest.raises(ValueError, match="empty"):
+        m.add("\u064e", "x")
+    m.build()
+    assert m.find("anything") == []
+    with pytest.raises(RuntimeError):
+        m.add("late", "x")
