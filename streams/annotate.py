@@ -59,9 +59,7 @@ class Annotator:
         self._line_ids.setdefault(key, ident)
         decision = self.seen.decide(
             item_id=key,
-            canonical_url=canonical_url(
-                obj.get("url") if isinstance(obj.get("url"), str) else None
-            ),
+            canonical_url=canonical_url(obj.get("url") if isinstance(obj.get("url"), str) else None),
             content_hash=content_hash(text, ""),
             now=0.0,
         )

@@ -77,9 +77,7 @@ class Settings(BaseSettings):
     broker_controller_port: int = Field(default=9093, ge=1, le=65535)
     broker_heap: str = "512m"
     cache_dir: Path = Field(default_factory=lambda: _xdg("XDG_CACHE_HOME", ".cache") / "wirewatch")
-    data_dir: Path = Field(
-        default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "wirewatch"
-    )
+    data_dir: Path = Field(default_factory=lambda: _xdg("XDG_DATA_HOME", ".local/share") / "wirewatch")
 
     # --- Poller ------------------------------------------------------------------
     feeds: tuple[FeedConfig, ...] = DEFAULT_FEEDS
@@ -120,9 +118,7 @@ class Settings(BaseSettings):
         if self.sasl_mechanism:
             cfg["sasl_mechanism"] = self.sasl_mechanism
             cfg["sasl_plain_username"] = self.sasl_username
-            cfg["sasl_plain_password"] = (
-                self.sasl_password.get_secret_value() if self.sasl_password else None
-            )
+            cfg["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
         if self.ssl_cafile:
             cfg["ssl_cafile"] = str(self.ssl_cafile)
         return cfg

@@ -77,8 +77,6 @@ def canonical_url(url: str | None) -> str | None:
     if len(path) > 1:
         path = path.rstrip("/") or "/"
 
-    params = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    ]
+    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
     query = urlencode(sorted(params), quote_via=quote)
     return urlunsplit((scheme, netloc, path, query, ""))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.serializer import Serializer
 
 from streams.settings import Settings
 
 
-def _utf8_key(key: str | bytes | None) -> bytes | None:
-    """Keys are UTF-8 strings on the wire."""
-    return key.encode("utf-8") if isinstance(key, str) else key
+class Utf8KeySerializer(Serializer):  # type: ignore[misc]
+    """Keys are UTF-8 strings on the wire; bytes pass through unchanged."""
+
+    def serialize(self, topic: str, headers: Any, data: str | bytes | None) -> bytes | None:
+        return data.encode("utf-8") if isinstance(data, str) else data
 
 
 def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
@@ -22,7 +25,7 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         "linger_ms": 5,
         "retries": 2**31 - 1,
         "max_in_flight_requests_per_connection": 5,
-        "key_serializer": _utf8_key,
+        "key_serializer": Utf8KeySerializer(),
         "client_id": f"{settings.app_id}-producer",
     }
     config.update(settings.kafka_python_config())

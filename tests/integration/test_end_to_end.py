@@ -52,6 +52,7 @@ class Stack:
     feed: FeedServer
     worker: subprocess.Popen[bytes]
     log: Path
+    env: dict[str, str]
 
     def topic(self, spec_name: str) -> str:
         return f"{self.settings.topic_prefix}{spec_name}"
@@ -110,7 +111,7 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
     try:
         wait_for(healthy, timeout=120, what="worker /health to report ok")
-        yield Stack(settings, feed, worker, log)
+        yield Stack(settings, feed, worker, log, {**os.environ, **env_settings})
     finally:
         worker.terminate()
         try:
@@ -239,3 +240,27 @@ def test_aborted_transaction_records_are_not_processed(stack: Stack) -> None:
     wait_for(lambda: committed in item_ids(), 60, what="the committed item in wire.items")
     time.sleep(2)
     assert aborted not in item_ids()
+
+
+def test_alerts_tail_prints_alerts_with_filters(stack: Stack) -> None:
+    run_poller(stack.settings, once=True)
+    wait_for(lambda: _alerts_for(stack, "ceasefire+idlib"), 90, what="an alert to tail")
+
+    def tail(*args: str) -> list[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "streams", "alerts", "tail", "--from-beginning", "--timeout", "5", *args],
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return [line for line in proc.stdout.splitlines() if line.strip()]
+
+    [line] = tail("--json", "--rule", "ceasefire+idlib", "--country", "SY", "--limit", "1")
+    alert = orjson.loads(line)
+    validate("alert", alert)
+    assert alert["rule"] == "ceasefire+idlib"
+    assert tail("--json", "--country", "BR") == []  # no Brazil in these items
+    human = tail("--rule", "ceasefire+idlib", "--limit", "1")
+    assert "HIGH ceasefire+idlib" in human[0] and any("⟦" in line for line in human)
