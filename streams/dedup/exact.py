@@ -55,30 +55,35 @@ class ExactDedup:
         content_hash: str,
         now: float,
     ) -> Decision:
-        """Decide and record. Keys: "id:<item id>", "url:<canonical>", "content:<hash>"."""
+        """Decide and record. Keys: "id:<item id>", "url:<canonical>", "content:<hash>".
+
+        An item that matches a remembered id, URL or content belongs to that story. It is a
+        `duplicate` if the story has already been seen with this exact content (in any order:
+        the original re-sent after an update is still a duplicate), else an `update`.
+        """
+        content_key = f"content:{content_hash}"
         keys = [("same_id", f"id:{item_id}")]
         if canonical_url:
             keys.append(("same_url", f"url:{canonical_url}"))
-        keys.append(("same_content", f"content:{content_hash}"))
+        keys.append(("same_content", content_key))
 
         for reason, key in keys:
             entry = self._live(key, now)
             if entry is None:
                 continue
-            changed = entry["content_hash"] != content_hash
-            decision = Decision(
+            story = entry["story_id"]
+            version = self._live(content_key, now)
+            changed = version is None or version["story_id"] != story
+            if changed:
+                # Remember this version of the story, so the same text again is a duplicate.
+                self.store[content_key] = {**entry, "content_hash": content_hash, "seen": now}
+            return Decision(
                 kind="update" if changed else "duplicate",
-                story_id=entry["story_id"],
+                story_id=story,
                 duplicate_of=entry["item_id"],
                 reason=reason,
                 text_changed=changed,
             )
-            if changed:
-                # Remember the newest text, so a second identical update is a duplicate.
-                entry["content_hash"] = content_hash
-                self.store[key] = entry
-                self.store[f"content:{content_hash}"] = {**entry, "seen": now}
-            return decision
 
         entry = {"item_id": item_id, "story_id": item_id, "content_hash": content_hash, "seen": now}
         for _, key in keys:

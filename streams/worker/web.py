@@ -12,16 +12,20 @@ from streams.settings import Settings
 
 
 def register_views(app: faust.App, settings: Settings) -> None:
-    """Add /health (200 once the worker runs its agents) to the app's web server."""
+    """Add /health: 200 once the agents run and the consumer owns partitions, else 503."""
 
     @app.page("/health")
     async def health(self: View, request: Request) -> Response:
-        running = bool(app.agents) and all(not agent.should_stop for agent in app.agents.values())
+        agents_up = bool(app.agents) and all(not agent.should_stop for agent in app.agents.values())
+        # A worker that has not joined its group (or is mid-rebalance) processes nothing yet.
+        assigned = len(app.consumer.assignment())
+        ready = agents_up and assigned > 0 and not app.rebalancing
         body: dict[str, Any] = {
-            "status": "ok" if running else "starting",
+            "status": "ok" if ready else "starting",
             "version": __version__,
             "app": settings.app_id,
             "agents": sorted(app.agents.keys()),
+            "assigned_partitions": assigned,
             "rebalancing": bool(app.rebalancing),
         }
-        return self.json(body, status=200 if running else 503)
+        return self.json(body, status=200 if ready else 503)

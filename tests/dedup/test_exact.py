@@ -50,3 +50,20 @@ def test_window_expiry_and_purge() -> None:
     assert ExactDedup.purge(store, WINDOW, now=WINDOW + 2) == 0
     removed = ExactDedup.purge(store, WINDOW, now=3 * WINDOW)
     assert removed == 3 and store == {}
+
+
+def test_original_resent_after_update_is_duplicate_not_update() -> None:
+    policy = ExactDedup({}, WINDOW)
+    policy.decide("a" * 32, "https://x/1", "v1", now=0)
+    assert policy.decide("b" * 32, "https://x/1", "v2", now=1).kind == "update"
+    resent = policy.decide("c" * 32, "https://x/1", "v1", now=2)
+    assert resent.kind == "duplicate" and not resent.text_changed
+    assert resent.story_id == "a" * 32 and resent.duplicate_of == "a" * 32
+
+
+def test_update_and_republish_in_either_order() -> None:
+    for order in (("v1", "v2"), ("v2", "v1")):
+        policy = ExactDedup({}, WINDOW)
+        policy.decide("a" * 32, "https://x/1", "v1", now=0)
+        kinds = [policy.decide(f"{i}" * 32, "https://x/1", h, now=1 + i).kind for i, h in enumerate(order)]
+        assert sorted(kinds) == ["duplicate", "update"], order

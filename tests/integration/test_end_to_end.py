@@ -125,6 +125,12 @@ def _alerts_for(stack: Stack, rule: str) -> list[dict]:  # type: ignore[type-arg
     return [a for a in stack.records(ALERTS.name) if a["rule"] == rule]
 
 
+def test_health_reports_agents_and_assignment(stack: Stack) -> None:
+    body = httpx.get(f"http://127.0.0.1:{stack.settings.web_port}/health", timeout=5).json()
+    assert body["status"] == "ok" and body["assigned_partitions"] > 0
+    assert {name.rsplit(".", 1)[-1] for name in body["agents"]} == {"tag", "dedup", "alert"}
+
+
 def test_seed_article_raises_ceasefire_idlib_once(stack: Stack) -> None:
     assert run_poller(stack.settings, once=True) == 0
     alerts = wait_for(lambda: _alerts_for(stack, "ceasefire+idlib"), 90, what="the alert")
@@ -264,3 +270,54 @@ def test_alerts_tail_prints_alerts_with_filters(stack: Stack) -> None:
     assert tail("--json", "--country", "BR") == []  # no Brazil in these items
     human = tail("--rule", "ceasefire+idlib", "--limit", "1")
     assert "HIGH ceasefire+idlib" in human[0] and any("⟦" in line for line in human)
+
+
+def test_worker_dedups_by_canonical_url_and_flags_updates(stack: Stack) -> None:
+    """The same article under another id (tracking parameter) is a duplicate; changed text is an update."""
+    base = RawItem(
+        id="d" * 31 + "1",
+        feed=FeedRef("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera English", "en"),
+        guid="guid-1",
+        url="https://www.aljazeera.com/news/2020/2/21/erdogan-putin-talks",
+        canonical_url="https://www.aljazeera.com/news/2020/2/21/erdogan-putin-talks",
+        title="Erdogan and Putin discuss Idlib by phone",
+        summary="The leaders agreed to intensify contacts.",
+        lang="en",
+        published=None,
+        fetched=datetime.now(UTC),
+        content_hash="1" * 32,
+    )
+    republished = RawItem(**{**base.__dict__, "id": "d" * 31 + "2", "guid": "guid-2"})
+    updated = RawItem(
+        **{
+            **base.__dict__,
+            "id": "d" * 31 + "3",
+            "summary": "The leaders agreed to intensify contacts. UPDATE: a summit is planned.",
+            "content_hash": "2" * 32,
+        }
+    )
+    producer = KafkaProducer(bootstrap_servers=stack.settings.bootstrap, acks="all")
+
+    def send(raw: RawItem) -> None:
+        producer.send(stack.topic(RAW.name), key=raw.id.encode(), value=orjson.dumps(raw.to_json()))
+        producer.flush()
+
+    # Items on different wire.raw partitions are tagged in parallel, so "first" is only
+    # defined once the base item is through; the other two may then arrive in any order.
+    send(base)
+    wait_for(lambda: base.id in {i["id"] for i in stack.records(ITEMS.name)}, 60, what="the base item")
+    send(republished)
+    send(updated)
+    producer.close()
+
+    def duplicates() -> list[dict]:  # type: ignore[type-arg]
+        found = [d for d in stack.records(DUPLICATES.name) if d["duplicate_of"] == base.id]
+        return found if len(found) >= 2 else []
+
+    by_id = {d["id"]: d for d in wait_for(duplicates, 60, what="two duplicates of the base item")}
+    assert by_id[republished.id]["kind"] == "duplicate" and not by_id[republished.id]["text_changed"]
+    assert by_id[updated.id]["kind"] == "update" and by_id[updated.id]["text_changed"]
+    assert {d["story_id"] for d in by_id.values()} == {base.id}
+    assert by_id[republished.id]["reason"] == "same_url"
+    items = [i for i in stack.records(ITEMS.name) if i["canonical_url"] == base.canonical_url]
+    assert [i["id"] for i in items] == [base.id]
