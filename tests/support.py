@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape
 from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
+from streams.records import FeedRef, RawItem
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SEED_FILE = SHARED / "data" / "seed" / "aljazeera-idlib-ceasefire.ar.txt"
 SEED_TITLE = "بوتين وأردوغان يتفقان على تكثيف التشاور للتوصل لوقف إطلاق النار في إدلب"
@@ -145,3 +147,22 @@ def wait_for(predicate: Callable[[], Any], timeout: float, interval: float = 0.5
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or predicate}")
         time.sleep(interval)
+
+
+def make_raw(ident: str, **fields: Any) -> RawItem:
+    """A valid English RawItem for tests that feed wire.raw directly; `fields` override."""
+    values: dict[str, Any] = {
+        "id": ident,
+        "feed": FeedRef("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera English", "en"),
+        "guid": None,
+        "url": f"https://example.com/{ident}",
+        "canonical_url": f"https://example.com/{ident}",
+        "title": "A story",
+        "summary": "Nothing else.",
+        "lang": "en",
+        "published": None,
+        "fetched": datetime.now(UTC),
+        "content_hash": ident,
+    }
+    values.update(fields)
+    return RawItem(**values)

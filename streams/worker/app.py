@@ -81,21 +81,17 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     tagged_out, items_out = sink(TAGGED), sink(ITEMS)
     dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
 
-    table_schema: Any = faust.Schema(
-        key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
-    )
-    seen = app.Table(
-        "dedup-seen",
-        default=None,
-        partitions=TAGGED.partition_count(settings),
-        schema=table_schema,
-    ).tumbling(window, expires=2 * window)
-    fired = app.Table(
-        "alerts-fired",
-        default=None,
-        partitions=ITEMS.partition_count(settings),
-        schema=table_schema,
-    ).tumbling(window, expires=2 * window)
+    def windowed_table(name: str, source_spec: TopicSpec) -> Any:
+        # Co-partitioned with its source topic; entries live one to two windows, then
+        # Faust expires them (changelog included), so state stays bounded.
+        schema: Any = faust.Schema(
+            key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
+        )
+        table = app.Table(name, default=None, partitions=source_spec.partition_count(settings), schema=schema)
+        return table.tumbling(window, expires=2 * window)
+
+    seen = windowed_table("dedup-seen", TAGGED)
+    fired = windowed_table("alerts-fired", ITEMS)
 
     async def dead_letter(stage: str, event: EventT[bytes], exc: BaseException) -> None:
         msg = event.message

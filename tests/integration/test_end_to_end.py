@@ -10,7 +10,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -19,7 +18,7 @@ import pytest
 from kafka import KafkaProducer
 
 from streams.feeds.poller import run_poller
-from streams.records import FeedRef, RawItem, validate
+from streams.records import RawItem, validate
 from streams.settings import FeedConfig, Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED
 from tests.support import (
@@ -28,6 +27,7 @@ from tests.support import (
     FeedItem,
     FeedServer,
     free_port,
+    make_raw,
     read_topic,
     rss,
     seed_text,
@@ -170,18 +170,10 @@ def test_poison_message_is_dead_lettered_and_worker_keeps_going(stack: Stack) ->
     for value in poison:
         producer.send(raw_topic, key=b"poison", value=value)
     # A valid item sent after the poison must still come through.
-    good = RawItem(
-        id="f" * 32,
-        feed=FeedRef("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera English", "en"),
-        guid=None,
-        url="https://example.com/other",
-        canonical_url="https://example.com/other",
+    good = make_raw(
+        "f" * 32,
         title="Ceasefire talks on Idlib resume in Ankara",
         summary="Turkish and Russian officials met to discuss a truce in Syria's Idlib.",
-        lang="en",
-        published=None,
-        fetched=datetime.now(UTC),
-        content_hash="e" * 32,
     ).to_json()
     producer.send(raw_topic, key=b"f" * 32, value=orjson.dumps(good))
     producer.flush()
@@ -209,21 +201,7 @@ def test_aborted_transaction_records_are_not_processed(stack: Stack) -> None:
     """What a crashed poll leaves behind (an aborted transaction) never reaches wire.items."""
 
     def raw(ident: str, title: str) -> bytes:
-        return orjson.dumps(
-            RawItem(
-                id=ident,
-                feed=FeedRef("https://example.com/feed", "tx", "en"),
-                guid=None,
-                url=f"https://example.com/{ident}",
-                canonical_url=f"https://example.com/{ident}",
-                title=title,
-                summary="Nothing else.",
-                lang="en",
-                published=None,
-                fetched=datetime.now(UTC),
-                content_hash=ident,
-            ).to_json()
-        )
+        return orjson.dumps(make_raw(ident, title=title).to_json())
 
     aborted, committed = "a" * 31 + "1", "c" * 31 + "1"
     producer = KafkaProducer(
@@ -274,17 +252,14 @@ def test_alerts_tail_prints_alerts_with_filters(stack: Stack) -> None:
 
 def test_worker_dedups_by_canonical_url_and_flags_updates(stack: Stack) -> None:
     """The same article under another id (tracking parameter) is a duplicate; changed text is an update."""
-    base = RawItem(
-        id="d" * 31 + "1",
-        feed=FeedRef("https://www.aljazeera.com/xml/rss/all.xml", "Al Jazeera English", "en"),
+    url = "https://www.aljazeera.com/news/2020/2/21/erdogan-putin-talks"
+    base = make_raw(
+        "d" * 31 + "1",
         guid="guid-1",
-        url="https://www.aljazeera.com/news/2020/2/21/erdogan-putin-talks",
-        canonical_url="https://www.aljazeera.com/news/2020/2/21/erdogan-putin-talks",
+        url=url,
+        canonical_url=url,
         title="Erdogan and Putin discuss Idlib by phone",
         summary="The leaders agreed to intensify contacts.",
-        lang="en",
-        published=None,
-        fetched=datetime.now(UTC),
         content_hash="1" * 32,
     )
     republished = RawItem(**{**base.__dict__, "id": "d" * 31 + "2", "guid": "guid-2"})
