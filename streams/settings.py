@@ -43,6 +43,22 @@ class FeedConfig(BaseModel):
     lang: str | None = None
 
 
+class WebhookConfig(BaseModel):
+    """One webhook subscriber: alerts matching the filters are POSTed to `url`, signed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    name: str | None = None
+    # HMAC-SHA256 key for the signature header; prefer WIREWATCH_WEBHOOKS via env or a file.
+    secret: SecretStr | None = None
+    secret_file: Path | None = None
+    rules: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    min_severity: str = "low"
+    timeout: float = Field(default=10.0, gt=0)
+
+
 DEFAULT_FEEDS = (
     FeedConfig(url=AL_JAZEERA_ARABIC, name="Al Jazeera Arabic", lang="ar"),
     FeedConfig(url=AL_JAZEERA_ENGLISH, name="Al Jazeera English", lang="en"),
@@ -96,6 +112,15 @@ class Settings(BaseSettings):
     store: str = "memory://"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=1, le=65535)
+
+    # --- Alert delivery ----------------------------------------------------------
+    # Bearer token required by GET /alerts/stream when set (never logged).
+    sse_token: SecretStr | None = None
+    webhooks: tuple[WebhookConfig, ...] = ()
+    # A webhook that keeps failing is retried with capped exponential backoff for this long,
+    # then the alert goes to the webhook dead-letter topic (replayable), so nothing is lost.
+    webhook_retry_for: float = Field(default=6 * 3600.0, gt=0)
+    webhook_backoff_max: float = Field(default=300.0, gt=0)
 
     @property
     def local_broker(self) -> bool:
