@@ -5,14 +5,15 @@ Stream agents and `wirewatch annotate` both call this module, so they cannot dri
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+from streams.alerts.context import ItemContext
 from streams.alerts.engine import RuleEngine, snippet
+from streams.alerts.gate import UPDATE, AlertGate, alert_id
 from streams.alerts.rules import load_rules
 from streams.dedup.exact import Decision, ExactDedup, Store
-from streams.dedup.identity import dedup_key, digest
+from streams.dedup.identity import dedup_key
 from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
 from streams.tagging import Tagger
 
@@ -65,18 +66,40 @@ class Pipeline:
             detected=now,
         )
 
-    def alerts(self, item: Item, kind: str = "new", now: datetime | None = None) -> Iterator[Alert]:
-        """One alert per rule that fires on the item; alert ids are stable per rule and story."""
+    @staticmethod
+    def context(item: Item) -> ItemContext:
+        """The item's tags as rule filters see them."""
+        raw = item.raw
+        return ItemContext(
+            countries=frozenset(item.countries),
+            regions=frozenset(item.regions),
+            actors=frozenset(a["id"] for a in item.actors),
+            lang=item.detected_lang,
+            feed_url=raw.feed.url,
+            feed_name=raw.feed.name,
+        )
+
+    def alerts(self, item: Item, gate: AlertGate, now: float, alerted: datetime | None = None) -> list[Alert]:
+        """The alerts this story version raises: one per rule and story within its cooldown,
+        plus `update` alerts for rules that ask for them when new terms match."""
         text = item.raw.text
-        for hit in self.engine.evaluate(text, title_end=len(item.raw.title)):
-            story = item.story_id or item.id
-            yield Alert(
-                alert_id=digest("alert", hit.rule.id, story),
-                rule=hit.rule.id,
-                severity=hit.rule.severity,
-                kind=kind,
-                item=item,
-                matches=hit.matches,
-                snippet=snippet(text, hit.matches),
-                alerted=now or utcnow(),
+        story = item.story_id or item.id
+        out = []
+        for hit in self.engine.evaluate(text, title_end=len(item.raw.title), context=self.context(item)):
+            terms = {m.term for m in hit.matches}
+            kind = gate.decide(hit.rule, story, terms, now)
+            if kind is None:
+                continue
+            out.append(
+                Alert(
+                    alert_id=alert_id(hit.rule.id, story, terms if kind == UPDATE else ()),
+                    rule=hit.rule.id,
+                    severity=hit.rule.severity,
+                    kind=kind,
+                    item=item,
+                    matches=hit.matches,
+                    snippet=snippet(text, hit.matches),
+                    alerted=alerted or utcnow(),
+                )
             )
+        return out

@@ -65,6 +65,12 @@ DUPLICATES = TopicSpec(
     description="Each duplicate or update, pointing at the item it repeats.",
     schema="duplicate.schema.json",
 )
+STORIES = TopicSpec(
+    "wire.stories",
+    key="story id (every version of a story meets on one partition for per-story alert state)",
+    description="Internal: new stories and changed versions of them, for the alert stage.",
+    schema="story.schema.json",
+)
 ALERTS = TopicSpec(
     "wire.alerts",
     key="rule id (per-rule ordering: a subscriber to one rule sees its alerts in order)",
@@ -88,4 +94,13 @@ FEED_STATE = TopicSpec(
     partitions=1,
 )
 
-ALL_TOPICS: tuple[TopicSpec, ...] = (RAW, TAGGED, ITEMS, DUPLICATES, ALERTS, DEADLETTER, FEED_STATE)
+ALL_TOPICS: tuple[TopicSpec, ...] = (
+    RAW,
+    TAGGED,
+    ITEMS,
+    DUPLICATES,
+    STORIES,
+    ALERTS,
+    DEADLETTER,
+    FEED_STATE,
+)

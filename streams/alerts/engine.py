@@ -6,6 +6,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from streams.alerts.context import ItemContext
+from streams.alerts.proximity import Positions, within
 from streams.alerts.rules import Rule, RuleSet
 from streams.records.models import Match
 from streams.text.matcher import PhraseMatcher
@@ -80,26 +82,45 @@ class RuleEngine:
             )
         return hits
 
-    def evaluate(self, text: str, title_end: int | None = None) -> list[RuleHit]:
-        """The rules that fire on `text`, in file order, each with its evidence."""
+    def evaluate(
+        self, text: str, title_end: int | None = None, context: ItemContext | None = None
+    ) -> list[RuleHit]:
+        """The rules that fire on `text`, in file order, each with its evidence.
+
+        `context` carries the item's tags for rules with filters; without it, rules that
+        have filters do not fire (an unknown item cannot prove it passes them).
+        """
         hits = self.find(text, title_end)
-        candidates = {r.id: r for name in hits for r in self._by_concept.get(name, ())}
+        candidates = {r.id for name in hits for r in self._by_concept.get(name, ())}
+        positions = Positions(text)
         fired: list[RuleHit] = []
         for rule in self.ruleset.rules:
             if rule.id not in candidates:
                 continue
-            if not all(c in hits for c in rule.all):
+            if rule.filters and (context is None or not context.passes(rule.filters)):
                 continue
-            if rule.any and not any(c in hits for c in rule.any):
-                continue
-            if any(c in hits for c in rule.not_):
-                continue
-            evidence = sorted(
-                (m for c in (*rule.all, *rule.any) for m in hits.get(c, ())),
-                key=lambda m: (m.start, m.end),
-            )
-            fired.append(RuleHit(rule, tuple(evidence)))
+            evidence = self._evidence(rule, hits, positions)
+            if evidence:
+                fired.append(RuleHit(rule, evidence))
         return fired
+
+    @staticmethod
+    def _evidence(rule: Rule, hits: dict[str, list[Match]], positions: Positions) -> tuple[Match, ...] | None:
+        if rule.fields:
+            # A text without a title ("text" input) counts as body, i.e. summary.
+            scope = set(rule.fields) | ({"text"} if "summary" in rule.fields else set())
+            hits = {c: [m for m in ms if m.field in scope] for c, ms in hits.items()}
+            hits = {c: ms for c, ms in hits.items() if ms}
+        if not all(c in hits for c in rule.all):
+            return None
+        if rule.any and not any(c in hits for c in rule.any):
+            return None
+        if any(c in hits for c in rule.not_):
+            return None
+        relevant = [m for c in (*rule.all, *rule.any) for m in hits.get(c, ())]
+        if rule.near is not None:
+            return within(relevant, rule.all, rule.any, rule.near, positions)
+        return tuple(sorted(set(relevant), key=lambda m: (m.start, m.end)))
 
 
 def snippet(text: str, matches: tuple[Match, ...], context: int = SNIPPET_CONTEXT) -> str:

@@ -22,8 +22,28 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Tag conditions an item must meet; an empty tuple means "any value"."""
+
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return any((self.countries, self.regions, self.actors, self.lang, self.feeds))
+
+
+SENTENCE = "sentence"
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
 class Rule:
-    """Fires when all `all` concepts, one of `any` (if given) and none of `not` occur."""
+    """Fires when all `all` concepts, one of `any` (if given) and none of `not` occur,
+    within the proximity `near` (a sentence, or N words) if given, in the `fields` given,
+    on items whose tags pass `filters`."""
 
     id: str
     all: tuple[str, ...] = ()
@@ -31,7 +51,17 @@ class Rule:
     not_: tuple[str, ...] = ()
     severity: str = "medium"
     description: str = ""
+    near: str | int | None = None  # "sentence" or a number of words
+    fields: tuple[str, ...] = ()
+    filters: Filters = Filters()
+    cooldown: float | None = None  # seconds; None = the dedup window
+    updates: bool = False
     line: int = 0
+
+
+def parse_duration(text: str) -> float:
+    """'90s', '30m', '6h', '2d' -> seconds (the schema has already checked the shape)."""
+    return float(text[:-1]) * _UNITS[text[-1]]
 
 
 @dataclass(frozen=True)
@@ -102,6 +132,8 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
                     )
         if not body.get("enabled", True):
             continue
+        near = body.get("near")
+        filters = body.get("filters", {})
         rules.append(
             Rule(
                 id=rule_id,
@@ -110,6 +142,11 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
                 not_=tuple(body.get("not", ())),
                 severity=body.get("severity", "medium"),
                 description=body.get("description", ""),
+                near=near["words"] if isinstance(near, dict) else near,
+                fields=tuple(body.get("fields", ())),
+                filters=Filters(**{key: tuple(values) for key, values in filters.items()}),
+                cooldown=parse_duration(body["cooldown"]) if "cooldown" in body else None,
+                updates=bool(body.get("updates", False)),
                 line=line,
             )
         )

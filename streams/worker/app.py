@@ -10,12 +10,13 @@ from typing import Any
 import faust
 from faust.types import EventT, StreamT
 
+from streams.alerts.gate import AlertGate
 from streams.errors import InputError
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, loads, validate
 from streams.records.models import DeadLetter, utcnow
 from streams.settings import Settings
-from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED, TopicSpec
+from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED, TopicSpec
 from streams.worker import codecs
 from streams.worker.store import WindowedStore
 from streams.worker.transport import App
@@ -77,8 +78,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         )
 
     raw_topic, tagged_in = source(RAW), source(TAGGED)
-    items_in = source(ITEMS)
-    tagged_out, items_out = sink(TAGGED), sink(ITEMS)
+    stories_in = source(STORIES)
+    tagged_out, items_out, stories_out = sink(TAGGED), sink(ITEMS), sink(STORIES)
     dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
 
     def windowed_table(name: str, source_spec: TopicSpec) -> Any:
@@ -91,7 +92,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         return table.tumbling(window, expires=2 * window)
 
     seen = windowed_table("dedup-seen", TAGGED)
-    fired = windowed_table("alerts-fired", ITEMS)
+    fired = windowed_table("alerts-fired", STORIES)
 
     async def dead_letter(stage: str, event: EventT[bytes], exc: BaseException) -> None:
         msg = event.message
@@ -139,32 +140,35 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                 now = event.message.timestamp or time.time()
                 store = WindowedStore(seen, window.total_seconds())
                 decision = pipe.dedup(store, window.total_seconds(), item, now)
+                story_item = item.with_story(decision.story_id).to_json()
+                validate("item", story_item)
+                sends: list[tuple[Any, str, dict[str, Any]]] = []
                 if decision.is_new:
-                    topic, key = items_out, item.id
-                    out = item.with_story(decision.story_id).to_json()
-                    validate("item", out)
+                    sends.append((items_out, item.id, story_item))
                 else:
-                    topic, key = dups_out, item.id
                     out = pipe.duplicate_record(item, decision, utcnow()).to_json()
                     validate("duplicate", out)
+                    sends.append((dups_out, item.id, out))
+                if decision.is_new or decision.text_changed:
+                    # New stories and changed versions go on to the alert stage, keyed by story.
+                    version = {"schema_version": 1, "kind": decision.kind, "item": story_item}
+                    sends.append((stories_out, decision.story_id, version))
             except Exception as exc:
                 await dead_letter("dedup", event, exc)
                 continue
-            await topic.send(key=key, value=out)
+            for topic, key, value in sends:
+                await topic.send(key=key, value=value)
 
-    @app.agent(items_in, name="alert")
+    @app.agent(stories_in, name="alert")
     async def alert(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
             try:
-                item = Item.from_json(decode(event, "item"))
-                store = WindowedStore(fired, window.total_seconds())
+                item = Item.from_json(decode(event, "story")["item"])
+                # One alert per rule and story within the cooldown (plus opted-in updates);
+                # the gate's state is keyed by story, like this topic.
+                gate = AlertGate(WindowedStore(fired, window.total_seconds()), window.total_seconds())
                 outgoing = []
-                for found in pipe.alerts(item):
-                    # One alert per rule and story: a replay after a crash, or the same
-                    # story arriving again, finds the alert id already recorded.
-                    if store.get(found.alert_id) is not None:
-                        continue
-                    store[found.alert_id] = {"seen": time.time(), "item_id": item.id}
+                for found in pipe.alerts(item, gate, now=event.message.timestamp or time.time()):
                     out = found.to_json()
                     validate("alert", out)
                     outgoing.append((found.rule, out))

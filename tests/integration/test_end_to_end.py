@@ -20,7 +20,7 @@ from kafka import KafkaProducer
 from streams.feeds.poller import run_poller
 from streams.records import RawItem, validate
 from streams.settings import FeedConfig, Settings
-from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, TAGGED
+from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED
 from tests.support import (
     SEED_TITLE,
     SEED_URL,
@@ -41,6 +41,7 @@ SCHEMA_OF = {
     TAGGED.name: "item",
     ITEMS.name: "item",
     DUPLICATES.name: "duplicate",
+    STORIES.name: "story",
     ALERTS.name: "alert",
     DEADLETTER.name: "deadletter",
 }
@@ -296,3 +297,49 @@ def test_worker_dedups_by_canonical_url_and_flags_updates(stack: Stack) -> None:
     assert by_id[republished.id]["reason"] == "same_url"
     items = [i for i in stack.records(ITEMS.name) if i["canonical_url"] == base.canonical_url]
     assert [i["id"] for i in items] == [base.id]
+
+
+def test_one_alert_per_story_and_update_alert_for_new_terms(stack: Stack) -> None:
+    url = "https://www.aljazeera.com/news/2020/3/5/idlib-truce"
+    base = make_raw(
+        "e" * 31 + "1",
+        url=url,
+        canonical_url=url,
+        title="Idlib truce holds overnight",
+        summary="Residents report calm.",
+        content_hash="3" * 32,
+    )
+    republished = RawItem(**{**base.__dict__, "id": "e" * 31 + "2"})
+    updated = RawItem(
+        **{
+            **base.__dict__,
+            "id": "e" * 31 + "3",
+            "summary": "Residents report calm. Turkish troops will monitor the ceasefire.",
+            "content_hash": "4" * 32,
+        }
+    )
+    producer = KafkaProducer(bootstrap_servers=stack.settings.bootstrap, acks="all")
+
+    def send(raw: RawItem) -> None:
+        producer.send(stack.topic(RAW.name), key=raw.id.encode(), value=orjson.dumps(raw.to_json()))
+        producer.flush()
+
+    def story_alerts() -> list[dict]:  # type: ignore[type-arg]
+        return [a for a in _alerts_for(stack, "ceasefire+idlib") if a["story_id"] == base.id]
+
+    send(base)
+    [first] = wait_for(story_alerts, 60, what="the first alert of the story")
+    assert first["kind"] == "new" and {m["term"] for m in first["matches"]} == {"truce", "Idlib"}
+    send(republished)
+    wait_for(
+        lambda: any(d["id"] == republished.id for d in stack.records(DUPLICATES.name)),
+        60,
+        what="the republished copy in wire.duplicates",
+    )
+    send(updated)
+    alerts = wait_for(lambda: story_alerts() if len(story_alerts()) >= 2 else [], 60, what="an update alert")
+    time.sleep(2)
+    alerts = story_alerts()
+    assert [a["kind"] for a in alerts] == ["new", "update"]
+    assert alerts[1]["item_id"] == updated.id
+    assert "ceasefire" in {m["term"] for m in alerts[1]["matches"]}
