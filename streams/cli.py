@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from streams import __version__
-from streams.errors import WirewatchError
+from streams.errors import InputError, WirewatchError
 from streams.settings import Settings
 
 
@@ -38,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     annotate = sub.add_parser("annotate", help="tag, dedup and evaluate rules over JSON Lines")
     annotate.add_argument("files", nargs="*", help="JSON Lines files ('-' or none = stdin)")
     annotate.add_argument("--rules", type=Path, help="rules file (default: the settings')")
+
+    rules = sub.add_parser("rules", help="check and backtest alert rules")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    check = rules_sub.add_parser("check", help="validate a rules file")
+    check.add_argument("--rules", type=Path, help="rules file (default: the settings')")
+    backtest = rules_sub.add_parser("test", help="run a rules file over past items and report hits")
+    backtest.add_argument("files", nargs="*", help="JSON Lines of items or texts ('-' = stdin)")
+    backtest.add_argument("--rules", type=Path, help="rules file (default: the settings')")
+    backtest.add_argument("--from-topic", metavar="TOPIC", help="read items from a topic, e.g. wire.items")
+    backtest.add_argument("--since", default=None, help="with --from-topic: how far back, e.g. 7d, 12h")
 
     alerts = sub.add_parser("alerts", help="alert subscribers")
     alerts_sub = alerts.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
@@ -110,6 +122,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         rules = args.rules or settings.rules_file
         return run_annotate(args.files, rules, sys.stdout, sys.stderr)
+    if command == "rules":
+        return _rules(args, settings)
     if command == "alerts" and args.alerts_command == "tail":
         from streams.delivery.tail import run_tail
 
@@ -124,3 +138,37 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             limit=args.limit,
         )
     raise AssertionError(f"unhandled command {command}")
+
+
+def _rules(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.alerts.rules import load_rules, parse_duration
+
+    path = args.rules or settings.rules_file
+    ruleset = load_rules(path)
+    if args.rules_command == "check":
+        print(f"{path}: {len(ruleset.rules)} rules, {len(ruleset.concepts)} concepts: ok")
+        return 0
+    import orjson
+
+    from streams.alerts.backtest import Backtest, print_report
+
+    if args.from_topic:
+        from streams.kafka.replay import read_since
+
+        since = parse_duration(args.since) if args.since else None
+        objects = read_since(settings, settings.topic_prefix + args.from_topic, since)
+    else:
+        from streams.annotate import read_inputs
+
+        def decoded() -> Iterator[tuple[str, Any]]:
+            for source, number, line in read_inputs(args.files):
+                if line.strip():
+                    try:
+                        yield f"{source}:{number}", orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
+                        yield f"{source}:{number}", InputError(f"not valid JSON: {exc}")
+
+        objects = decoded()
+    report = Backtest(ruleset).run(objects, sys.stderr)
+    print_report(report, ruleset, sys.stdout)
+    return 0

@@ -343,3 +343,20 @@ def test_one_alert_per_story_and_update_alert_for_new_terms(stack: Stack) -> Non
     assert [a["kind"] for a in alerts] == ["new", "update"]
     assert alerts[1]["item_id"] == updated.id
     assert "ceasefire" in {m["term"] for m in alerts[1]["matches"]}
+
+
+def test_rules_test_backtests_from_topic(stack: Stack) -> None:
+    run_poller(stack.settings, once=True)
+    wait_for(lambda: stack.records(ITEMS.name), 90, what="items to backtest")
+    proc = subprocess.run(
+        [sys.executable, "-m", "streams", "rules", "test", "--from-topic", "wire.items", "--since", "1d"],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("ceasefire+idlib"))
+    matched, alerts = (int(v) for v in row.split()[-2:])
+    assert matched >= 1 and alerts >= 1, proc.stdout
+    assert "⟦إدلب⟧" in proc.stdout or "⟦Idlib⟧" in proc.stdout
