@@ -26,6 +26,11 @@ class Pipeline:
         self.rules_file = rules_file
         self.engine = RuleEngine(load_rules(rules_file))
 
+    def install_rules(self, engine: RuleEngine) -> None:
+        """Swap in a compiled rule engine (hot reload); one attribute write, so an item is
+        evaluated wholly by the old rules or wholly by the new."""
+        self.engine = engine
+
     def tag(self, raw: RawItem, now: datetime | None = None) -> Item:
         """Language, places, countries, regions, actors and mentions of one raw item."""
         tags = self.tagger.tag(raw.text, raw.lang)

@@ -108,6 +108,8 @@ class Settings(BaseSettings):
     # --- Worker ------------------------------------------------------------------
     app_id: str = "wirewatch"
     rules_file: Path = DEFAULT_RULES_FILE
+    # How often the worker looks for a changed rules file (hot reload); 0 disables it.
+    rules_reload_interval: float = Field(default=5.0, ge=0)
     dedup_window_hours: float = Field(default=72.0, gt=0)
     store: str = "memory://"
     web_host: str = "127.0.0.1"

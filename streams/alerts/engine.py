@@ -59,9 +59,19 @@ class RuleEngine:
         self._matcher.build()
         # Rules indexed by the concepts that can make them fire, so an item only costs
         # the rules whose concepts it mentions, however many rules there are.
+        # Rules indexed by a concept that must occur for them to fire, so an item costs only
+        # the rules it can possibly fire, however many rules there are. A rule with `all`
+        # concepts is filed once, under its rarest one (a place is rarer than "talks", which
+        # a thousand rules may share); a rule with only `any` under each of those.
+        usage: dict[str, int] = defaultdict(int)
+        for rule in ruleset.rules:
+            for name in {*rule.all, *rule.any}:
+                usage[name] += 1
+        self._order = {rule.id: i for i, rule in enumerate(ruleset.rules)}
         self._by_concept: dict[str, list[Rule]] = defaultdict(list)
         for rule in ruleset.rules:
-            for name in (*rule.all, *rule.any):
+            keys = [min(rule.all, key=lambda n: (usage[n], n))] if rule.all else sorted(set(rule.any))
+            for name in keys:
                 self._by_concept[name].append(rule)
 
     def find(self, text: str, title_end: int | None = None) -> dict[str, list[Match]]:
@@ -91,12 +101,10 @@ class RuleEngine:
         have filters do not fire (an unknown item cannot prove it passes them).
         """
         hits = self.find(text, title_end)
-        candidates = {r.id for name in hits for r in self._by_concept.get(name, ())}
+        candidates = {r.id: r for name in hits for r in self._by_concept.get(name, ())}
         positions = Positions(text)
         fired: list[RuleHit] = []
-        for rule in self.ruleset.rules:
-            if rule.id not in candidates:
-                continue
+        for rule in sorted(candidates.values(), key=lambda r: self._order[r.id]):
             if rule.filters and (context is None or not context.passes(rule.filters)):
                 continue
             evidence = self._evidence(rule, hits, positions)
