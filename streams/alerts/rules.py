@@ -102,9 +102,9 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
         raise ConfigError(f"{source}: expected a mapping with 'version', 'concepts' and 'rules'")
     rule_nodes = _rule_nodes(root)
 
-    error = next(iter(validator("rules").iter_errors(data)), None)
+    error = validator("rules").first_error(data)
     if error is not None:
-        path = list(error.absolute_path)
+        path = list(error.path)
         where, line = "/".join(map(str, path)) or "<root>", _line_of(root)
         if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
             node = rule_nodes[path[1]] if path[1] < len(rule_nodes) else None
