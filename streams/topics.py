@@ -94,6 +94,14 @@ FEED_STATE = TopicSpec(
     partitions=1,
 )
 
+WEBHOOK_DEADLETTER = TopicSpec(
+    "wire.webhook-deadletter",
+    key="webhook id (its name, else a hash of its URL)",
+    description="Alerts a webhook refused permanently or could not take within webhook_retry_for.",
+    retention_ms=30 * DAY_MS,
+    schema="webhook_deadletter.schema.json",
+)
+
 ALL_TOPICS: tuple[TopicSpec, ...] = (
     RAW,
     TAGGED,
@@ -103,4 +111,5 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     ALERTS,
     DEADLETTER,
     FEED_STATE,
+    WEBHOOK_DEADLETTER,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from datetime import timedelta
@@ -11,6 +12,7 @@ import faust
 from faust.types import EventT, StreamT
 
 from streams.alerts.gate import AlertGate
+from streams.alerts.reload import RulesReloader
 from streams.errors import InputError
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, loads, validate
@@ -177,6 +179,20 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                 continue
             for rule_id, out in outgoing:
                 await alerts_out.send(key=rule_id, value=out)
+
+    if settings.rules_reload_interval > 0:
+        reloader = RulesReloader(settings.rules_file, pipe.install_rules)
+
+        async def reload_rules() -> None:
+            # Compiling thousands of rules takes a while: keep it off the event loop.
+            await asyncio.get_running_loop().run_in_executor(None, reloader.check)
+
+        app.timer(settings.rules_reload_interval)(reload_rules)
+
+    # Alert delivery: the SSE hub and webhook runners start and stop with the app.
+    from streams.delivery.service import attach_delivery
+
+    attach_delivery(app, settings)
 
     register_views(app, settings)
     return app

@@ -14,11 +14,17 @@ import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 
+# Faust hard-codes 1500 ms; a fetch that finds one idle partition among busy ones can then
+# hold back a whole stage. 100 ms keeps the p99 of raw -> alert low at negligible cost.
+FETCH_MAX_WAIT_MS = 100
+
+
 class _ReadCommittedThread(faust_aiokafka.AIOKafkaConsumerThread):
     def _create_worker_consumer(self, transport: Any) -> Any:
         consumer = super()._create_worker_consumer(transport)
         # aiokafka passes this to its fetcher when the consumer starts, which is later.
         consumer._isolation_level = "read_committed"
+        consumer._fetch_max_wait_ms = FETCH_MAX_WAIT_MS
         return consumer
 
 

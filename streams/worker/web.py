@@ -1,13 +1,16 @@
-"""The worker's HTTP endpoints on Faust's web server: health and a summary of the app."""
+"""The worker's HTTP endpoints on Faust's web server: health, the live alert stream and page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import faust
+from aiohttp import web
 from faust.web import Request, Response, View
 
 from streams import __version__
+from streams.delivery.service import hub_for
+from streams.delivery.sse import AlertStream
 from streams.settings import Settings
 
 
@@ -29,3 +32,15 @@ def register_views(app: faust.App, settings: Settings) -> None:
             "rebalancing": bool(app.rebalancing),
         }
         return self.json(body, status=200 if ready else 503)
+
+    # Faust's aiohttp driver hands views the aiohttp request, and returns what they return,
+    # so a prepared aiohttp StreamResponse is a streaming response.
+    alerts = AlertStream(settings, lambda: hub_for(app))
+
+    @app.page("/alerts/stream")
+    async def alert_stream(self: View, request: Request) -> Response:
+        return cast(Response, await alerts.stream(cast(web.Request, request)))
+
+    @app.page("/alerts")
+    async def alert_page(self: View, request: Request) -> Response:
+        return cast(Response, await alerts.page(cast(web.Request, request)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from kafka import KafkaProducer
 
 from streams.feeds.poller import run_poller
 from streams.records import RawItem, validate
-from streams.settings import FeedConfig, Settings
+from streams.settings import DEFAULT_RULES_FILE, FeedConfig, Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED
 from tests.support import (
     SEED_TITLE,
@@ -71,6 +72,8 @@ class Stack:
 def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     run_id = uuid.uuid4().hex[:8]
     data_dir = tmp_path_factory.mktemp("worker")
+    rules_file = data_dir / "rules.yaml"
+    shutil.copy(DEFAULT_RULES_FILE, rules_file)
     feed = FeedServer(rss([FeedItem(SEED_TITLE, SEED_URL, seed_text())])).__enter__()
     env_settings = {
         "WIREWATCH_BOOTSTRAP_SERVERS": kafka_bootstrap,
@@ -80,6 +83,8 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "WIREWATCH_DATA_DIR": str(data_dir),
         "WIREWATCH_TOPIC_PARTITIONS": "2",
         "WIREWATCH_ALLOW_PRIVATE_FEEDS": "true",
+        "WIREWATCH_RULES_FILE": str(rules_file),
+        "WIREWATCH_RULES_RELOAD_INTERVAL": "1",
         "WIREWATCH_FEEDS": orjson.dumps([{"url": feed.url, "name": "local", "lang": "ar"}]).decode(),
     }
     settings = Settings(
@@ -360,3 +365,42 @@ def test_rules_test_backtests_from_topic(stack: Stack) -> None:
     matched, alerts = (int(v) for v in row.split()[-2:])
     assert matched >= 1 and alerts >= 1, proc.stdout
     assert "⟦إدلب⟧" in proc.stdout or "⟦Idlib⟧" in proc.stdout
+
+
+def test_rules_hot_reload_and_broken_file_rejected(stack: Stack) -> None:
+    rules_file = Path(stack.env["WIREWATCH_RULES_FILE"])
+    original = rules_file.read_text(encoding="utf-8")
+    oil_rule = (
+        original.replace("concepts:\n", "concepts:\n  oil:\n    terms: [oil prices, أسعار النفط]\n", 1)
+        + "  - id: oil-news\n    all: [oil]\n    severity: low\n"
+    )
+    producer = KafkaProducer(bootstrap_servers=stack.settings.bootstrap, acks="all")
+
+    def send(ident: str, title: str) -> None:
+        raw = make_raw(ident, title=title, content_hash=ident)
+        producer.send(stack.topic(RAW.name), key=ident.encode(), value=orjson.dumps(raw.to_json()))
+        producer.flush()
+
+    def oil_alert_for(ident: str) -> bool:
+        return any(a["item_id"] == ident for a in _alerts_for(stack, "oil-news"))
+
+    try:
+        rules_file.write_text(oil_rule, encoding="utf-8")
+        # The worker checks every second; keep sending fresh stories until one alerts.
+        deadline = time.monotonic() + 60
+        n = 0
+        while not any(oil_alert_for(f"{n:032x}") for n in range(1, n + 1)):
+            assert time.monotonic() < deadline, "new rule never fired after the file changed"
+            n += 1
+            send(f"{n:032x}", "Oil prices rise again")
+            time.sleep(1.5)
+
+        rules_file.write_text(oil_rule.replace("all: [oil]", "all: [oyl]"), encoding="utf-8")
+        time.sleep(3)  # a broken file is read and rejected
+        ident = "b" * 30 + "99"
+        send(ident, "أسعار النفط تتراجع")
+        wait_for(lambda: oil_alert_for(ident), 60, what="an alert from the rules that stayed active")
+        assert "rules file rejected" in stack.log.read_text()
+    finally:
+        rules_file.write_text(original, encoding="utf-8")
+        producer.close()

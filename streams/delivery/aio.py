@@ -1,0 +1,47 @@
+"""aiokafka connection settings for the delivery services (SSE hub, replay, webhooks) from Settings."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from streams.settings import Settings
+
+
+def aiokafka_config(settings: Settings) -> dict[str, Any]:
+    """Bootstrap, TLS and SASL keyword arguments shared by every aiokafka client we create."""
+    cfg: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap,
+        "security_protocol": settings.security_protocol,
+    }
+    if settings.sasl_mechanism:
+        cfg["sasl_mechanism"] = settings.sasl_mechanism
+        cfg["sasl_plain_username"] = settings.sasl_username
+        cfg["sasl_plain_password"] = (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        )
+    if settings.ssl_cafile or settings.security_protocol.upper() in {"SSL", "SASL_SSL"}:
+        from aiokafka.helpers import create_ssl_context
+
+        # aiokafka takes an SSLContext where kafka-python takes a CA file path.
+        cafile = str(settings.ssl_cafile) if settings.ssl_cafile else None
+        cfg["ssl_context"] = create_ssl_context(cafile=cafile)
+    return cfg
+
+
+async def topic_partitions(consumer: Any, topic: str, timeout: float = 30.0) -> list[int]:
+    """Every partition of `topic` per fresh cluster metadata; RuntimeError if it has none in time.
+
+    aiokafka's `partitions_for_topic` only knows topics the client already tracks (subscribed
+    ones), so a group-less reader that assigns partitions itself asks the cluster directly.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        cluster = await consumer._client.fetch_all_metadata()
+        parts = cluster.partitions_for_topic(topic)
+        if parts:
+            return sorted(parts)
+        if loop.time() > deadline:
+            raise RuntimeError(f"topic {topic} has no partitions (not created?)")
+        await asyncio.sleep(0.5)
