@@ -13,7 +13,6 @@ from typing import Any
 import faust
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-
 # Faust hard-codes 1500 ms; a fetch that finds one idle partition among busy ones can then
 # hold back a whole stage. 100 ms keeps the p99 of raw -> alert low at negligible cost.
 FETCH_MAX_WAIT_MS = 100
