@@ -59,6 +59,22 @@ class WebhookConfig(BaseModel):
     timeout: float = Field(default=10.0, gt=0)
 
 
+class RouteConfig(BaseModel):
+    """A derived alert topic: alerts matching the filters are also written to `topic`.
+
+    `topic` may contain "{rule}" or "{region}" to fan out into one topic per rule or per
+    UN M49 region an alert is tagged with (names slugged: wire.alerts.region.western-asia).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    topic: str = Field(pattern=r"^[A-Za-z0-9._{}-]+$")
+    rules: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    min_severity: str = "low"
+
+
 DEFAULT_FEEDS = (
     FeedConfig(url=AL_JAZEERA_ARABIC, name="Al Jazeera Arabic", lang="ar"),
     FeedConfig(url=AL_JAZEERA_ENGLISH, name="Al Jazeera English", lang="en"),
@@ -119,6 +135,8 @@ class Settings(BaseSettings):
     # Bearer token required by GET /alerts/stream when set (never logged).
     sse_token: SecretStr | None = None
     webhooks: tuple[WebhookConfig, ...] = ()
+    # Derived alert topics for consumers that want a slice (per region, per rule, ...).
+    alert_routes: tuple[RouteConfig, ...] = ()
     # A webhook that keeps failing is retried with capped exponential backoff for this long,
     # then the alert goes to the webhook dead-letter topic (replayable), so nothing is lost.
     webhook_retry_for: float = Field(default=6 * 3600.0, gt=0)

@@ -13,6 +13,8 @@ from faust.types import EventT, StreamT
 
 from streams.alerts.gate import AlertGate
 from streams.alerts.reload import RulesReloader
+from streams.delivery.routes import Route, route_spec, route_topics
+from streams.kafka.admin import ensure_topics
 from streams.errors import InputError
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, loads, validate
@@ -161,6 +163,18 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             for topic, key, value in sends:
                 await topic.send(key=key, value=value)
 
+    routes = [Route.from_config(config) for config in settings.alert_routes]
+    route_sinks: dict[str, Any] = {}
+
+    async def route_sink(name: str) -> Any:
+        # A derived topic nobody knew at start (a rule added by hot reload) is created
+        # on first use, off the event loop; then its sink is cached.
+        if name not in route_sinks:
+            spec = route_spec(name)
+            await asyncio.get_running_loop().run_in_executor(None, ensure_topics, settings, [spec])
+            route_sinks[name] = sink(spec)
+        return route_sinks[name]
+
     @app.agent(stories_in, name="alert")
     async def alert(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
@@ -179,6 +193,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                 continue
             for rule_id, out in outgoing:
                 await alerts_out.send(key=rule_id, value=out)
+                for name in route_topics(routes, out):
+                    await (await route_sink(name)).send(key=rule_id, value=out)
 
     if settings.rules_reload_interval > 0:
         reloader = RulesReloader(settings.rules_file, pipe.install_rules)

@@ -6,8 +6,25 @@ import logging
 
 from streams.kafka.admin import ensure_topics
 from streams.settings import Settings
+from streams.topics import TopicSpec
 
 log = logging.getLogger(__name__)
+
+
+def known_route_specs(settings: Settings) -> list[TopicSpec]:
+    """Derived alert topics that can be named now: per route, per known rule or M49 region."""
+    from streams.alerts.rules import load_rules
+    from streams.delivery.routes import Route, route_spec
+    from streams.tagging.data import load_m49
+
+    rules = [r.id for r in load_rules(settings.rules_file).rules]
+    regions = list(load_m49().regions.values())
+    names = {
+        name
+        for config in settings.alert_routes
+        for name in Route.from_config(config).known_topics(rules, regions)
+    }
+    return [route_spec(name) for name in sorted(names)]
 
 
 def run_worker(settings: Settings, loglevel: str = "info") -> int:
@@ -17,6 +34,7 @@ def run_worker(settings: Settings, loglevel: str = "info") -> int:
     from streams.worker.app import create_app
 
     ensure_topics(settings)
+    ensure_topics(settings, known_route_specs(settings))
     app = create_app(settings)
     worker = faust.Worker(
         app,

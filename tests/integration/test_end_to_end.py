@@ -85,6 +85,9 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         "WIREWATCH_ALLOW_PRIVATE_FEEDS": "true",
         "WIREWATCH_RULES_FILE": str(rules_file),
         "WIREWATCH_RULES_RELOAD_INTERVAL": "1",
+        "WIREWATCH_ALERT_ROUTES": orjson.dumps(
+            [{"topic": "wire.alerts.region.{region}"}, {"topic": "wire.alerts.rule.{rule}"}]
+        ).decode(),
         "WIREWATCH_FEEDS": orjson.dumps([{"url": feed.url, "name": "local", "lang": "ar"}]).decode(),
     }
     settings = Settings(
@@ -404,3 +407,21 @@ def test_rules_hot_reload_and_broken_file_rejected(stack: Stack) -> None:
     finally:
         rules_file.write_text(original, encoding="utf-8")
         producer.close()
+
+
+def test_derived_alert_topics(stack: Stack) -> None:
+    # Created at start for every known rule and M49 region, before any alert.
+    assert read_topic(stack.settings.bootstrap, stack.topic("wire.alerts.region.northern-africa")) == []
+    run_poller(stack.settings, once=True)
+    wait_for(lambda: _alerts_for(stack, "ceasefire+idlib"), 90, what="the seed alert")
+
+    def derived(name: str) -> list[dict]:  # type: ignore[type-arg]
+        records = [orjson.loads(r.value) for r in read_topic(stack.settings.bootstrap, stack.topic(name))]
+        for record in records:
+            validate("alert", record)
+        return [a for a in records if a["rule"] == "ceasefire+idlib"]
+
+    by_region = wait_for(lambda: derived("wire.alerts.region.western-asia"), 60, what="region topic")
+    by_rule = wait_for(lambda: derived("wire.alerts.rule.ceasefire-idlib"), 60, what="rule topic")
+    assert by_region[0]["alert_id"] == by_rule[0]["alert_id"]
+    assert derived("wire.alerts.region.northern-africa") == []
