@@ -24,6 +24,28 @@ _ARABIC_LETTER = re.compile(
     r"[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdfb\ufe70-\ufefc]"
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+# Latin letters as runs: counting them as the summed length of runs keeps the work in C.
+_LATIN_RUN = re.compile(_LATIN_LETTER.pattern + "+")
+_PERSIAN_OR_URDU = re.compile(f"[{''.join(sorted(_PERSIAN | _URDU))}]")
+# Counting letters character by character costs Python work per character. For text made
+# only of characters of `_COUNTABLE` — every one an Arabic letter, a Latin letter (as the
+# classes above say) or not a letter (str.isalpha()) — the counts come from C instead: the
+# non-letters are the spaces plus a few punctuation and digit matches, the letters the rest.
+_COUNTABLE_RANGES = ((0x0000, 0x07FF), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0xFB50, 0xFEFF))
+_COUNTABLE_CHARS = [
+    ch
+    for lo, hi in _COUNTABLE_RANGES
+    for ch in map(chr, range(lo, hi + 1))
+    if ch.isalpha() == bool(_ARABIC_LETTER.match(ch) or _LATIN_LETTER.match(ch))
+]
+_UNCOUNTABLE = re.compile(f"[^{''.join(map(re.escape, _COUNTABLE_CHARS))}]")
+_OTHER_NON_LETTER = re.compile(
+    f"[{''.join(re.escape(ch) for ch in _COUNTABLE_CHARS if ch != ' ' and not ch.isalpha())}]"
+)
+# In ASCII text the `_WORD` runs are the ASCII letter runs: a bytes table lower-cases the
+# letters and blanks everything else, and bytes.split() cuts the words out at C speed.
+_ASCII_WORDS = bytes(b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20 for b in range(256))
+_ENGLISH_BYTES = frozenset(word.encode() for word in _ENGLISH)
 # Share of Latin words that must be English function words (news prose sits near 0.3-0.5).
 _ENGLISH_SHARE = 0.12
 _KNOWN = frozenset({"ar", "en", "fa", "ur"})
@@ -37,20 +59,38 @@ def detect_language(text: str, hint: str | None = None) -> str:
     feed's declared language) is trusted whenever the script agrees with it, so an English
     feed's "Live: Gaza" headline stays "en" and a hint for another Latin language is kept.
     """
-    total = sum(map(str.isalpha, text))
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    arabic, latin, total = _count_letters(text)
     base = hint.split("-")[0].lower() if hint else None
     if total == 0 or max(arabic, latin, total - arabic - latin) * 2 < total:
         return hint or "und"  # no letters, or no script in the majority
     if arabic * 2 >= total:
-        chars = set(text)
-        guess = "fa" if chars & _PERSIAN else "ur" if chars & _URDU else "ar"
+        guess = "ar"
+        if _PERSIAN_OR_URDU.search(text):
+            chars = set(text)
+            guess = "fa" if chars & _PERSIAN else "ur" if chars & _URDU else "ar"
         return hint if hint and base in {"ar", "fa", "ur"} else guess
     if latin * 2 >= total:
         if hint and (base == "en" or base not in _KNOWN | {"und"}):
             return hint  # English, or a Latin-script language we cannot tell apart
-        words = _WORD.findall(text.lower())
-        english = sum(1 for w in words if w in _ENGLISH)
-        return "en" if words and english / len(words) >= _ENGLISH_SHARE else "und"
+        if text.isascii():
+            ascii_words = text.encode("ascii").translate(_ASCII_WORDS).split()
+            words, english = len(ascii_words), sum(map(_ENGLISH_BYTES.__contains__, ascii_words))
+        else:
+            found = _WORD.findall(text.lower())
+            words, english = len(found), sum(map(_ENGLISH.__contains__, found))
+        return "en" if words and english / words >= _ENGLISH_SHARE else "und"
     return hint if hint and base not in _KNOWN else "und"
+
+
+def _count_letters(text: str) -> tuple[int, int, int]:
+    """Arabic letters, Latin letters and all letters (str.isalpha) in `text`."""
+    if _UNCOUNTABLE.search(text):
+        arabic = len(_ARABIC_LETTER.findall(text))
+        latin = len(_LATIN_LETTER.findall(text))
+        return arabic, latin, sum(map(str.isalpha, text))
+    letters = len(text) - text.count(" ") - len(_OTHER_NON_LETTER.findall(text))
+    if text.isascii():
+        return 0, letters, letters
+    first = _LATIN_LETTER.search(text)
+    latin = sum(map(len, _LATIN_RUN.findall(text, first.start()))) if first else 0
+    return letters - latin, latin, letters

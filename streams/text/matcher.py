@@ -2,7 +2,8 @@
 
 Phrases and text go through `normalize` (so hamza forms, tashkeel, case… don't matter),
 then through one more fold: every run of whitespace, hyphens and dashes becomes one space,
-so "cease-fire", "cease fire" and "cease – fire" are the same phrase.
+so "cease-fire", "cease fire" and "cease – fire" are the same phrase. `matchkey` builds that
+key (at C speed for most text) and maps match offsets back to the original.
 
 Arabic: rather than stripping prefixes from the text (which breaks بوتين، لبنان، فرنسا),
 each Arabic phrase is *expanded* into its proclitic forms, and all forms go into one
@@ -23,59 +24,55 @@ plural forms ("Russians") belong in the caller's alias lists.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import ahocorasick
 
-from streams.text.normalize import normalize
+from streams.text.matchkey import MatchKey
 
 T = TypeVar("T")
 
 _CONJUNCTIONS = ("", "و", "ف")
 _PREPOSITIONS = ("", "ب", "ك", "ل")
 _ARTICLE = "ال"
-# Separator runs (whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus)
-# fold to one space; `_SEP_FOLD_NEEDED` spots text where that changes anything.
-_SEP_RUN = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
-_SEP_RUN_LONG = re.compile(r"[\s\-\u2010-\u2015\u2212]{2,}")
-# Single separators become a space one for one (whitespace all lies below U+3001).
-_SEP_TABLE = {cp: " " for cp in range(0x3001) if _SEP_RUN.fullmatch(chr(cp))}
 
 
 def _is_arabic_letter(ch: str) -> bool:
     return "\u0621" <= ch <= "\u064a"
 
 
+class _WordChars(dict[str, bool]):
+    """Is a character part of a word? Filled on demand, bounded like `normalize`'s table.
+
+    Marks count as letters so a match never ends between a letter and its diacritic.
+    """
+
+    def __missing__(self, ch: str) -> bool:
+        value = ch.isalnum() or unicodedata.category(ch).startswith("M")
+        if len(self) < _TABLE_LIMIT:
+            self[ch] = value
+        return value
+
+
+_TABLE_LIMIT = 65536
+_IS_WORD_CHAR = _WordChars()
+
+
 def _is_word_char(ch: str) -> bool:
-    # Marks count as letters so a match never ends between a letter and its diacritic.
-    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+    return _IS_WORD_CHAR[ch]
 
 
-def _fold_separators(text: str) -> tuple[str, Sequence[int]]:
-    """`text` with separator runs folded, plus each key char's index in `text`."""
-    if not _SEP_RUN_LONG.search(text):
-        return text.translate(_SEP_TABLE), range(len(text))
-    pieces: list[str] = []
-    index: list[int] = []
-    pos = 0
-    for sep in _SEP_RUN.finditer(text):
-        pieces.append(text[pos : sep.start()])
-        index.extend(range(pos, sep.start()))
-        pieces.append(" ")
-        index.append(sep.start())
-        pos = sep.end()
-    pieces.append(text[pos:])
-    index.extend(range(pos, len(text)))
-    return "".join(pieces), index
-
-
+@lru_cache(maxsize=65536)
 def phrase_key(phrase: str) -> str:
-    """The key a phrase is matched by (normalised, separators folded, trimmed)."""
-    return _fold_separators(normalize(phrase).text)[0].strip()
+    """The key a phrase is matched by (normalised, separators folded, trimmed).
+
+    Cached: callers key the same words and names over and over.
+    """
+    return MatchKey(phrase).key.strip()
 
 
 def has_article(phrase: str) -> bool:
@@ -172,7 +169,12 @@ class PhraseMatcher(Generic[T]):
             # Of the readings of one form, only those with the fewest proclitics count:
             # بيروت is the name بيروت, never ب + a shorter name.
             fewest = min(r[0] for r in readings)
-            kept = tuple((skip, entry) for clitics, skip, entry in readings if clitics == fewest)
+            # Each reading as (skip, payload, the key it reports), so find() only looks up.
+            kept = tuple(
+                (skip, self._payloads[entry], form[skip:])
+                for clitics, skip, entry in readings
+                if clitics == fewest
+            )
             automaton.add_word(form, (len(form), kept))
         if self._forms:
             automaton.make_automaton()
@@ -186,23 +188,33 @@ class PhraseMatcher(Generic[T]):
             raise RuntimeError("PhraseMatcher.find() before build()")
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        norm = normalize(text)
-        key, index = _fold_separators(norm.text)
+        folded = MatchKey(text)
+        key = folded.key
+        size = len(key)
+        is_word = _IS_WORD_CHAR
+        span = None if folded.is_identity else folded.span
         found: list[Match[T]] = []
+        # Boundaries are checked per hit, never per character: hits are few.
         for last, (length, readings) in self._automaton.iter(key):
             first = last - length + 1
-            if first > 0 and _is_word_char(key[first - 1]):
+            if (first and is_word[key[first - 1]]) or (last + 1 < size and is_word[key[last + 1]]):
                 continue
-            if last + 1 < len(key) and _is_word_char(key[last + 1]):
-                continue
-            extent = norm.span(index[first], index[last] + 1)
-            for skip, entry in readings:
-                start, end = norm.span(index[first + skip], index[last] + 1)
-                normalized = key[first + skip : last + 1]
-                payload = self._payloads[entry]
+            extent = span(first, last + 1) if span else (first, last + 1)
+            for skip, payload, normalized in readings:
+                if not skip:
+                    start, end = extent
+                elif span:
+                    start, end = span(first + skip, last + 1)
+                else:
+                    start, end = first + skip, last + 1
                 found.append(Match(start, end, text[start:end], payload, normalized, extent))
-        found.sort(key=lambda m: (m.extent[0], -m.extent[1]))
+        if len(found) > 1:
+            found.sort(key=_by_extent)
         return found
+
+
+def _by_extent(match: Match[T]) -> tuple[int, int]:
+    return match.extent[0], -match.extent[1]
 
 
 def longest_non_overlapping(matches: Iterable[Match[T]]) -> list[Match[T]]:
@@ -211,14 +223,30 @@ def longest_non_overlapping(matches: Iterable[Match[T]]) -> list[Match[T]]:
     Matches with exactly the same extent are kept together: they are one piece of text
     read several ways, and the caller decides between the readings.
     """
-    ranked = sorted(matches, key=lambda m: (m.extent[0] - m.extent[1], m.extent[0]))
+    ranked = sorted(matches, key=_longest_first)
+    if not ranked:
+        return []
     kept: list[Match[T]] = []
-    taken: list[tuple[int, int]] = []
+    taken: set[tuple[int, int]] = set()
+    # One byte per original character, set once taken: an overlap test is one C-level find.
+    occupied = bytearray(max(m.extent[1] for m in ranked))
     for match in ranked:
-        lo, hi = match.extent
-        if match.extent in taken or not any(lo < t_hi and t_lo < hi for t_lo, t_hi in taken):
+        extent = match.extent
+        if extent in taken:
             kept.append(match)
-            if match.extent not in taken:
-                taken.append(match.extent)
-    kept.sort(key=lambda m: (m.extent[0], m.start))
+            continue
+        lo, hi = extent
+        if occupied.find(1, lo, hi) < 0:
+            kept.append(match)
+            taken.add(extent)
+            occupied[lo:hi] = b"\x01" * (hi - lo)
+    kept.sort(key=_by_start)
     return kept
+
+
+def _longest_first(match: Match[T]) -> tuple[int, int]:
+    return match.extent[0] - match.extent[1], match.extent[0]
+
+
+def _by_start(match: Match[T]) -> tuple[int, int]:
+    return match.extent[0], match.start

@@ -14,8 +14,8 @@ from faust.types import EventT, StreamT
 from streams.alerts.gate import AlertGate
 from streams.alerts.reload import RulesReloader
 from streams.delivery.routes import Route, route_spec, route_topics
-from streams.kafka.admin import ensure_topics
 from streams.errors import InputError
+from streams.kafka.admin import ensure_topics
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, loads, validate
 from streams.records.models import DeadLetter, utcnow

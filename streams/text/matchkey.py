@@ -1,0 +1,217 @@
+"""Fold a text into the key the phrase matcher searches, with a sparse map back to the original.
+
+The key is `normalize(text).text` with every run of separators (whitespace, hyphens, dashes)
+folded to one space. `normalize` keeps a start and an end offset per key character, which
+costs Python work per character; the matcher only needs offsets for its few matches. So the
+fast path here does everything at C speed and keeps only a sparse map:
+
+- every one-to-one fold is one `str.lower` plus a few `str.replace` calls (a replace scans
+  the text in C; a `str.translate` table costs a dict lookup per character);
+- every length-changing fold is a *deletion* — tashkeel U+064B–U+0652 and dagger alef U+0670
+  ("إِدْلِب" -> "ادلب"), tatweel U+0640, zero-width and bidi marks ("\u200fإدلب"), and all but
+  the first character of a separator run ("a \u200f b" -> "a b") — found by one regex; the
+  key maps back by bisecting the few places where something was deleted.
+
+The fast path takes only texts whose every character is in `_SAFE`: characters whose fold is
+that same pipeline, checked when the module is built (and by property tests against the exact
+path). Any other text (NFKC compositions, ligatures, ß, Hangul…) takes the exact path:
+`normalize` plus the separator fold, with full per-character maps.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from streams.text.normalize import _ONE_TO_ONE, Normalized, normalize
+
+# Separator runs (whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus)
+# fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
+_SEP_RUN = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
+_SEP_RUN_LONG = re.compile(r"[\s\-\u2010-\u2015\u2212]{2,}")
+# Single separators become a space one for one (whitespace all lies below U+3001).
+_SEP_TABLE = {cp: " " for cp in range(0x3001) if _SEP_RUN.fullmatch(chr(cp))}
+
+# Deleted marks that attach to the letter before them: tashkeel U+064B–U+0652 (fathatan …
+# sukun) and dagger alef U+0670. A match ending on a letter extends over them.
+_MARKS = "\u064b-\u0652\u0670"
+# Deleted characters that stand alone: tatweel U+0640, zero-width and bidi marks
+# U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, BOM U+FEFF, Arabic letter mark U+061C and
+# soft hyphen U+00AD (see `normalize._FOLDS` for why each goes).
+_DELETED = _MARKS + "\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u00ad"
+_MARK_RUN = re.compile(f"[{_MARKS}]*")
+# One regex finds every deletion: a run of deleted characters, or a space followed by more
+# separators (now spaces) and deleted characters, of which only the first space stays.
+_EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
+
+# Code points the fast path may take: Latin up to Latin Extended-B, Greek, Cyrillic,
+# Arabic and its supplement, general punctuation, currency signs, the minus sign and the BOM. Outside these
+# the exact path runs; that is only slower, never different.
+_CANDIDATES = (
+    (0x0000, 0x024F),
+    (0x0370, 0x052F),
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x2000, 0x20CF),
+    (0x2212, 0x2212),
+    (0xFEFF, 0xFEFF),
+)
+
+
+def _final(ch: str) -> str | None:
+    """The key of one character on its own (None: it needs the exact path)."""
+    if re.fullmatch(f"[{_DELETED}]", ch):
+        return ""
+    folded = _ONE_TO_ONE[ord(ch)]
+    if len(folded) != 1 or folded == "\uffff":  # see normalize._COMPLEX
+        return None
+    return _SEP_TABLE.get(ord(folded), folded)
+
+
+def _derive() -> tuple[frozenset[str], dict[str, str]]:
+    """Characters the fast path folds exactly, and the replacements it applies after lower()."""
+    lowered: dict[str, set[str]] = {}  # safe character -> what str.lower() may turn it into
+    finals: dict[str, set[str]] = {}  # lowered character -> the keys it must become
+    for lo, hi in _CANDIDATES:
+        for ch in map(chr, range(lo, hi + 1)):
+            final = _final(ch)
+            # str.lower() is one-to-one here except for final sigma, which it writes ς or σ
+            # depending on context; casefold gives σ, so both must become σ.
+            lows = {"σ", "ς"} if ch == "Σ" else {ch.lower()}
+            if final is None or any(len(low) != 1 for low in lows):
+                continue
+            lowered[ch] = lows
+            if final:  # deletions are not replaced: `_EDITS` finds them
+                for low in lows:
+                    finals.setdefault(low, set()).add(final)
+    # A lowered character that two safe characters need to become different keys: drop both.
+    conflicts = {low for low, keys in finals.items() if len(keys) > 1}
+    safe = frozenset(ch for ch, lows in lowered.items() if not lows & conflicts)
+    replace = {low: keys.pop() for low, keys in finals.items() if low not in conflicts}
+    return safe, {low: key for low, key in replace.items() if low != key}
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    """A regex character class body for `chars`, as ranges."""
+    cps = sorted(map(ord, chars))
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        parts.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(parts)
+
+
+_SAFE, _REPLACE = _derive()
+_UNSAFE = re.compile(f"[^{_char_class(_SAFE)}]")
+# Replacements every Arabic or English text may need are tried one by one (a C-level
+# membership test each); the rest only when one regex finds one of them.
+_COMMON = "\n-آأإةى"
+_REPLACE_COMMON = tuple((source, _REPLACE[source]) for source in _COMMON)
+_REPLACE_RARE = re.compile(f"[{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
+_DELETED_ANY = re.compile(f"[{_DELETED}]")
+# Safe characters that need neither a rare replacement (after lower(): Σ may become ς) nor a
+# deletion: most text has nothing else, and one scan tells.
+_PLAIN = frozenset(
+    ch for ch in _SAFE if ch != "Σ" and not _DELETED_ANY.match(ch) and not _REPLACE_RARE.match(ch.lower())
+)
+_NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
+
+
+class MatchKey:
+    """The matching key of `original`, and the original offsets of its characters."""
+
+    __slots__ = ("_exact", "_index", "_shift_at", "_shifts", "key", "original")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self._exact: Normalized | None = None
+        self._index: Sequence[int] = ()
+        # Key index i maps to i + _shifts[k], k the last with _shift_at[k] <= i.
+        self._shift_at: list[int] = []
+        self._shifts: list[int] = []
+        plain = not _NOT_PLAIN.search(original)
+        if not plain and not original.isascii() and _UNSAFE.search(original):  # ASCII is safe
+            self._exact = norm = normalize(original)
+            self.key, self._index = _fold_separators(norm.text)
+            return
+        folded = original.lower()
+        for source, target in _REPLACE_COMMON:
+            if source in folded:
+                folded = folded.replace(source, target)
+        if not plain and _REPLACE_RARE.search(folded):
+            for source in set(_REPLACE_RARE.findall(folded)):
+                folded = folded.replace(source, _REPLACE[source])
+        if "  " not in folded and (plain or not _DELETED_ANY.search(folded)):
+            self.key = folded
+            return
+        pieces: list[str] = []
+        pos = shift = 0
+        for edit in _EDITS.finditer(folded):
+            start, end = edit.span()
+            kept = 1 if edit.group(1) else 0
+            pieces.append(folded[pos : start + kept])
+            self._shift_at.append(start + kept - shift)
+            shift += end - start - kept
+            self._shifts.append(shift)
+            pos = end
+        pieces.append(folded[pos:])
+        self.key = "".join(pieces)
+
+    @property
+    def is_identity(self) -> bool:
+        """True if key index i is original offset i (nothing was deleted, nothing composed)."""
+        return self._exact is None and not self._shifts
+
+    def _position(self, i: int) -> int:
+        k = bisect_right(self._shift_at, i)
+        return i + self._shifts[k - 1] if k else i
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Original offsets of the non-empty key span [i, j) (it never starts at a space)."""
+        if self._exact is not None:
+            return self._exact.span(self._index[i], self._index[j - 1] + 1)
+        if not self._shifts:
+            return i, j
+        end = self._position(j - 1) + 1
+        # A letter's deleted marks belong to it (as in `normalize`).
+        marks = _MARK_RUN.match(self.original, end)
+        return self._position(i), marks.end() if marks else end
+
+
+def _fold_separators(text: str) -> tuple[str, Sequence[int]]:
+    """`text` with separator runs folded, plus each key char's index in `text`."""
+    if not _SEP_RUN_LONG.search(text):
+        return text.translate(_SEP_TABLE), range(len(text))
+    pieces: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for sep in _SEP_RUN.finditer(text):
+        pieces.append(text[pos : sep.start()])
+        index.extend(range(pos, sep.start()))
+        pieces.append(" ")
+        index.append(sep.start())
+        pos = sep.end()
+    pieces.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    return "".join(pieces), index
+
+
+def exact_key(text: str) -> MatchKey:
+    """The key by the exact path only (the reference the fast path is tested against)."""
+    match_key = MatchKey.__new__(MatchKey)
+    match_key.original = text
+    match_key._exact = norm = normalize(text)
+    match_key.key, match_key._index = _fold_separators(norm.text)
+    match_key._shift_at, match_key._shifts = [], []
+    return match_key
+
+
+def is_fast(text: str) -> bool:
+    """True if `text` takes the fast path."""
+    return _UNSAFE.search(text) is None

@@ -1,0 +1,231 @@
+"""Benchmark the pure tagger on ~400-character headline+summary items, against a naive baseline.
+
+Run from the repository root: ``python -m tests.benchmarks.bench_tagger [--reps 7]``.
+
+Arabic items come from the seed article and NewsFANE sentences under ../shared/data (read at
+run time, never copied); English items from `en_items.txt` next to this file. Times are
+single-core medians of several repetitions after a warm-up; on a shared machine compare the
+ratios printed in one run, not absolute numbers across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "data"
+SEED = SHARED / "seed" / "aljazeera-idlib-ceasefire.ar.txt"
+NEWSFANE = SHARED / "newsfane" / "NewsFANE_Gold_2014_170K.txt"
+EN_ITEMS = Path(__file__).with_name("en_items.txt")
+ITEM_CHARS = 400
+LOAD_SNIPPET = (
+    "import time; t = time.perf_counter(); from streams.tagging import Tagger; "
+    "Tagger.default(); print(time.perf_counter() - t)"
+)
+
+
+def _windows(text: str, size: int = ITEM_CHARS) -> Iterator[str]:
+    """`text` cut into pieces of about `size` characters, at spaces."""
+    text = " ".join(text.split(" "))
+    pos = 0
+    while len(text) - pos >= size // 2:
+        cut = text.rfind(" ", pos + size // 2, pos + size)
+        cut = cut if cut > pos and pos + size < len(text) else min(len(text), pos + size)
+        yield text[pos:cut].strip()
+        pos = cut
+
+
+def _newsfane_sentences(limit: int) -> list[str]:
+    """Sentences of the NewsFANE corpus, tokens joined by spaces (its per-token LRMs dropped)."""
+    sentences: list[str] = []
+    tokens: list[str] = []
+    with NEWSFANE.open(encoding="utf-8-sig") as lines:
+        for line in lines:
+            token = line.rstrip("\r\n").split("\t")[0].replace("\u200e", "")
+            if token.strip():
+                tokens.append(token)
+            elif tokens:
+                sentences.append(" ".join(tokens))
+                tokens = []
+                if len(sentences) >= limit:
+                    break
+    return sentences
+
+
+def arabic_items(sentences: int) -> list[str]:
+    if not SEED.is_file() or not NEWSFANE.is_file():
+        sys.exit(f"Arabic corpus not found under {SHARED} (need the seed article and NewsFANE)")
+    seed = SEED.read_text(encoding="utf-8")
+    items = list(_windows(seed.replace("\n", " ")))
+    items += _windows(" ".join(_newsfane_sentences(sentences)))
+    return items
+
+
+def english_items() -> list[str]:
+    entries = [line.strip() for line in EN_ITEMS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # Each item: one headline+summary plus the start of the next, cut to about 400 characters.
+    items = []
+    for i, entry in enumerate(entries):
+        following = entries[(i + 1) % len(entries)]
+        items.append(next(_windows(f"{entry}\n{following}")))
+    return items
+
+
+def _median_rate(func: Callable[[str], object], items: list[str], reps: int) -> float:
+    """Median seconds per item over `reps` passes, after one warm-up pass."""
+    for item in items:
+        func(item)
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        for item in items:
+            func(item)
+        times.append((time.perf_counter() - start) / len(items))
+    return statistics.median(times)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _find_matcher(tagger: object, kind: type) -> Any:
+    """The tagger's phrase matcher, found by type (read-only; field names may change)."""
+    for value in vars(tagger).values():
+        for candidate in (value, *getattr(value, "__dict__", {}).values()):
+            if isinstance(candidate, kind):
+                return candidate
+        for name in getattr(type(value), "__slots__", ()):
+            if isinstance(getattr(value, name, None), kind):
+                return getattr(value, name)
+    return None
+
+
+def gazetteer_phrases() -> list[str]:
+    """Every alias the gazetteer is built from, read through the tagging package's loaders."""
+    from streams.tagging import data, sources
+
+    places = data.load_places()
+    aliases = [
+        *sources.country_aliases(data.load_countries()),
+        *sources.place_aliases(places),
+        *sources.actor_aliases(),
+        *sources.city_aliases(places),
+    ]
+    return sorted({alias.phrase for alias in aliases})
+
+
+def naive_tagger(phrases: list[str]) -> Callable[[str], object]:
+    """One compiled regex per alias, all tried on every text (case-insensitive, whole words)."""
+    patterns = [re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE) for p in phrases]
+
+    def tag(text: str) -> list[tuple[int, int]]:
+        return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+
+    return tag
+
+
+def _automaton_rows(keys: list[str], patterns: list[str], reps: int) -> list[tuple[str, float]]:
+    """Raw overlapping search over the same keys: pyahocorasick vs ahocorasick-rs, if installed."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for pattern in patterns:
+        automaton.add_word(pattern, len(pattern))
+    automaton.make_automaton()
+    rows = [("pyahocorasick iter()", _median_rate(lambda k: list(automaton.iter(k)), keys, reps))]
+    try:
+        import ahocorasick_rs  # type: ignore[import-not-found]
+    except ImportError:
+        print("ahocorasick-rs not installed: pip install ahocorasick-rs to compare")
+        return rows
+    rs = ahocorasick_rs.AhoCorasick(patterns)
+    rows.append(
+        (
+            "ahocorasick-rs overlapping",
+            _median_rate(lambda k: rs.find_matches_as_indexes(k, overlapping=True), keys, reps),
+        )
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=7, help="timed passes per measurement")
+    parser.add_argument("--sentences", type=int, default=2000, help="NewsFANE sentences to read")
+    parser.add_argument("--naive-items", type=int, default=12, help="items per language for the baseline")
+    parser.add_argument("--no-aho-compare", action="store_true", help="skip the automaton comparison")
+    args = parser.parse_args()
+
+    load = subprocess.run(
+        [sys.executable, "-c", LOAD_SNIPPET], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    cold_load = float(load.stdout.strip().splitlines()[-1])
+
+    from streams.tagging import Tagger
+
+    start = time.perf_counter()
+    tagger = Tagger.default()
+    warm_load = time.perf_counter() - start
+    corpora = {"ar": arabic_items(args.sentences), "en": english_items()}
+    from streams.text.lang import detect_language
+    from streams.text.matcher import PhraseMatcher
+
+    matcher = _find_matcher(tagger, PhraseMatcher)
+    rows = []
+    for lang, items in corpora.items():
+        per_item = _median_rate(tagger.tag, items, args.reps)
+        text_core = _median_rate(detect_language, items, args.reps)
+        if matcher is not None:
+            text_core += _median_rate(matcher.find, items, args.reps)
+        chars = sum(map(len, items)) / len(items)
+        mentions = sum(len(tagger.tag(item).mentions) for item in items) / len(items)
+        rows.append((lang, items, per_item, text_core, chars, mentions))
+    rss_tagger = _rss_mb()
+
+    naive = naive_tagger(gazetteer_phrases())
+    print(f"\nTagger.default() over the full gazetteer; {args.reps} reps, median, one core")
+    print(
+        f"{'':4}{'items':>6}{'chars':>7}{'ments':>7}{'items/s':>10}{'MB/s':>7}{'µs/item':>9}"
+        f"{'text µs':>9}{'naive/s':>9}{'speed-up':>10}"
+    )
+    for lang, items, per_item, text_core, chars, mentions in rows:
+        subset = items[: args.naive_items]
+        fast = _median_rate(tagger.tag, subset, args.reps)
+        slow = _median_rate(naive, subset, max(1, args.reps // 3))
+        mb_s = sum(len(i.encode()) for i in items) / len(items) / per_item / 1e6
+        print(
+            f"{lang:4}{len(items):>6}{chars:>7.0f}{mentions:>7.1f}{1 / per_item:>10,.0f}{mb_s:>7.2f}"
+            f"{per_item * 1e6:>9.1f}{text_core * 1e6:>9.1f}{1 / slow:>9,.0f}{slow / fast:>9.0f}x"
+        )
+    print("  ments = mentions per item; MB/s counts UTF-8 bytes; text µs = streams.text's share")
+    print("  (matcher.find + detect_language); speed-up = naive / tagger time on the same first items")
+    print(f"gazetteer load: cold {cold_load:.2f} s (new interpreter: import + build), here {warm_load:.2f} s")
+    print(f"peak RSS: {rss_tagger:.0f} MB with the tagger; {_rss_mb():.0f} MB after the naive baseline too")
+
+    if not args.no_aho_compare:
+        from streams.text.matcher import clitic_forms, has_article, phrase_key
+
+        patterns: set[str] = set()
+        for phrase in gazetteer_phrases():
+            key = phrase_key(phrase)
+            if key and "\u0621" <= key[0] <= "\u064a":
+                patterns.update(form for form, _ in clitic_forms(key, definite=has_article(phrase)))
+            elif key:
+                patterns.add(key)
+        keys = [phrase_key(i) for i in corpora["ar"] + corpora["en"]]
+        print(f"\nraw automaton search, {len(patterns):,} patterns, {len(keys)} keys")
+        for name, per_key in _automaton_rows(keys, sorted(patterns), args.reps):
+            print(f"  {name:28}{1 / per_key:>10,.0f} keys/s")
+
+
+if __name__ == "__main__":
+    main()

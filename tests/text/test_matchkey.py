@@ -1,0 +1,87 @@
+"""The matching key's fast path against the exact path: same key, same offsets."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from streams.text.matcher import phrase_key
+from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast
+
+# Letters, marks, separators and deletions the fast path handles, plus a few that force the
+# exact path (a ligature, ß, a presentation form, a combining acute, hamza above).
+_ALPHABET = (
+    "abcXYZ éÉΣσς -–—\u2212\n\t  \u00a0ابتةىأإآٱیک٠١٢۳"
+    "\u064b\u064e\u0650\u0651\u0652\u0670\u0640\u200b\u200c\u200f\u202b\u2066\ufeff\u061c\u00ad"
+    ".,'؟،"
+)
+_HOSTILE = "İﬁßﻟ\u0301\u0654\u0653"
+texts = st.text(alphabet=_ALPHABET, max_size=40)
+any_texts = st.text(alphabet=_ALPHABET + _HOSTILE, max_size=40)
+
+
+def _spans(key: MatchKey) -> list[tuple[int, int]]:
+    # Every span a match can report: non-empty, not starting or ending at a space.
+    n = len(key.key)
+    return [
+        key.span(i, j)
+        for i in range(n)
+        for j in range(i + 1, n + 1)
+        if key.key[i] != " " and key.key[j - 1] != " "
+    ]
+
+
+@settings(max_examples=400)
+@given(texts)
+@example("إِدْلِبُ \u200f - بِسُورِيَّةَ")
+@example("ΣΟΦΙΑΣ  x")
+def test_fast_path_equals_exact_path(text: str) -> None:
+    fast, exact = MatchKey(text), exact_key(text)
+    assert is_fast(text)
+    assert fast.key == exact.key
+    assert _spans(fast) == _spans(exact)
+
+
+@given(any_texts)
+def test_exact_path_texts_get_the_exact_key(text: str) -> None:
+    assert MatchKey(text).key == exact_key(text).key
+
+
+@settings(max_examples=300)
+@given(texts)
+def test_spans_map_back_to_the_matched_key(text: str) -> None:
+    # (Not for the exact path: there a ligature such as ﬁ is one character with a two-letter
+    # key, so half of its key cannot map back to a piece of the original.)
+    key = MatchKey(text)
+    n = len(key.key)
+    for i, j in [(a, b) for a in range(n) for b in range(a + 1, n + 1)]:
+        piece = key.key[i:j]
+        if piece != piece.strip() or not piece.strip():
+            continue
+        start, end = key.span(i, j)
+        assert phrase_key(text[start:end]) == piece
+
+
+@given(any_texts)
+def test_key_is_idempotent(text: str) -> None:
+    once = MatchKey(text).key
+    assert MatchKey(once).key == once
+
+
+def test_replacements_do_not_chain() -> None:
+    # The fast path applies replacements in any order, so no target may be a source.
+    assert not set(_REPLACE.values()) & set(_REPLACE)
+    assert all(MatchKey(source).key == exact_key(source).key for source in _REPLACE if source in _SAFE)
+
+
+def test_every_safe_character_folds_like_the_exact_path() -> None:
+    for ch in _SAFE:
+        for text in (ch, f"x{ch}y", f"ب{ch}\u064e", f" {ch} "):
+            fast, exact = MatchKey(text), exact_key(text)
+            assert fast.key == exact.key, repr(text)
+            assert _spans(fast) == _spans(exact), repr(text)
+
+
+def test_all_ascii_is_safe() -> None:
+    # MatchKey skips the safety check for ASCII text.
+    assert all(chr(cp) in _SAFE for cp in range(128))
