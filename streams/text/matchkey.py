@@ -26,10 +26,14 @@ from collections.abc import Sequence
 
 from streams.text.normalize import _ONE_TO_ONE, Normalized, normalize
 
-# Separator runs (whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus)
-# fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
-_SEP_RUN = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
-_SEP_RUN_LONG = re.compile(r"[\s\-\u2010-\u2015\u2212]{2,}")
+# Separator runs fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
+# Separators: whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus, and
+# quotation marks — ASCII " and ', guillemets « » ‹ › (Arabic press quotes with them) and
+# U+2018–U+201F curly quotes — so a phrase still matches when a writer quotes part of it:
+# وقف "إطلاق النار" is وقف إطلاق النار, "cease-'fire'" is cease fire.
+_SEPARATORS = "\\s\\-\u2010-\u2015\u2212\"'\u00ab\u00bb\u2039\u203a\u2018-\u201f"
+_SEP_RUN = re.compile(f"[{_SEPARATORS}]+")
+_SEP_RUN_LONG = re.compile(f"[{_SEPARATORS}]{{2,}}")
 # Single separators become a space one for one (whitespace all lies below U+3001).
 _SEP_TABLE = {cp: " " for cp in range(0x3001) if _SEP_RUN.fullmatch(chr(cp))}
 
