@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 import yaml
 
 from streams.errors import ConfigError
 from streams.tagging.records import Actor, ActorType
+from streams.text.matcher import phrase_key
 
 _ISO2_LEN = 2
 
@@ -81,6 +82,7 @@ class StopList:
     stop: tuple[str, ...]
     block: tuple[str, ...]
     guards: tuple[str, ...]
+    not_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,7 @@ def load_stoplist() -> StopList:
         where = f"stoplist.yaml {section}"
         return _names(body.get("ar"), where) + _names(body.get("en"), where)
 
-    return StopList(both("stop"), both("block"), both("guards"))
+    return StopList(both("stop"), both("block"), both("guards"), both("not_after"))
 
 
 def load_m49() -> M49:
@@ -158,3 +160,73 @@ def load_m49() -> M49:
             raise ConfigError(f"tagging data m49.yaml {code}: unknown region codes {unknown}")
         countries[str(_country(code, "m49.yaml"))] = tuple(codes)
     return M49(regions, countries)
+
+
+TriggerRole = Literal["title", "speech", "org", "body"]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word the automaton finds that starts a pattern (patterns.yaml)."""
+
+    role: TriggerRole
+    type: ActorType = "person"
+    label: str = ""  # state bodies: English label ("army")
+    proper: bool = False  # org heads: the next word must be a name
+    alone: bool = False  # org heads: a full name by itself
+    definite: bool = False  # org heads: the next word must carry the article
+
+
+@dataclass(frozen=True, slots=True)
+class PatternWords:
+    """Trigger phrases and the word lists patterns read (patterns.yaml)."""
+
+    triggers: tuple[tuple[str, Trigger], ...]
+    skip: frozenset[str]
+    not_names: frozenset[str]
+    connectors: frozenset[str]
+    titles: frozenset[str]  # one-word titles (Colonel, الشيخ), skipped before a name
+    speech_ends: frozenset[str]  # words that may follow a name after a speech verb (إن، رئيس)
+
+
+def load_patterns() -> PatternWords:
+    """Titles, organisation heads, state bodies and the word lists (patterns.yaml)."""
+    data = _load("patterns.yaml")
+    triggers: list[tuple[str, Trigger]] = []
+    titles = data.get("person_titles") or {}
+    for lang in ("ar", "en"):
+        triggers += [(w, Trigger("title")) for w in _names(titles.get(lang), "patterns.yaml titles")]
+    verbs = data.get("speech_verbs") or {}
+    for lang in ("ar", "en"):
+        triggers += [(w, Trigger("speech")) for w in _names(verbs.get(lang), "patterns.yaml speech_verbs")]
+    for section, role in (("org_heads", "org"), ("state_bodies", "body")):
+        for lang, groups in (data.get(section) or {}).items():
+            for body in groups or []:
+                where = f"patterns.yaml {section} {lang}"
+                kind = body.get("type", "government")
+                if kind not in get_args(ActorType):
+                    raise ConfigError(f"tagging data {where}: unknown type {kind!r}")
+                trigger = Trigger(
+                    cast(TriggerRole, role),
+                    cast(ActorType, kind),
+                    str(body.get("label", "")),
+                    bool(body.get("proper", False)),
+                    bool(body.get("alone", False)),
+                    bool(body.get("definite", False)),
+                )
+                triggers += [(w, trigger) for w in _names(body.get("words"), where)]
+
+    def words(section: str) -> frozenset[str]:
+        body = data.get(section) or {}
+        where = f"patterns.yaml {section}"
+        return frozenset(phrase_key(w) for w in _names(body.get("ar"), where) + _names(body.get("en"), where))
+
+    titles_1 = frozenset(phrase_key(p) for p, t in triggers if t.role == "title" and " " not in phrase_key(p))
+    return PatternWords(
+        tuple(triggers),
+        words("skip"),
+        words("not_names"),
+        words("connectors"),
+        titles_1,
+        words("speech_ends"),
+    )

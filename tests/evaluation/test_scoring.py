@@ -1,0 +1,68 @@
+"""The scorer: token spans from character spans, entity and token counts, the table."""
+
+from __future__ import annotations
+
+import io
+
+from streams.evaluation.english import load_docs, parse_line
+from streams.evaluation.scoring import Doc, Report, print_report, score_doc, token_span
+from streams.tagging import Mention
+
+
+def _doc() -> Doc:
+    # "و قال الرئيس بوش في واشنطن ان الجيش الاسرائيلي انسحب"
+    text = "و قال الرئيس جورج بوش في واشنطن ان الجيش الاسرائيلي انسحب"
+    words = text.split(" ")
+    offsets, pos = [], 0
+    for w in words:
+        offsets.append((pos, pos + len(w)))
+        pos += len(w) + 1
+    gold = [((3, 5), "Politician"), ((6, 7), "Population-Center"), ((8, 10), "Government")]
+    return Doc(text, offsets, gold)
+
+
+def _mention(doc: Doc, words: str, kind: str, ref: str, **extra: str | None) -> Mention:
+    start = doc.text.index(words)
+    return Mention(start, start + len(words), words, kind, ref, **extra)  # type: ignore[arg-type]
+
+
+def test_token_span_covers_overlapped_tokens() -> None:
+    doc = _doc()
+    start = doc.text.index("واشنطن")
+    assert token_span(doc, start, start + 6) == (6, 7)
+    assert token_span(doc, start + 1, start + 3) == (6, 7)  # inside one token
+    assert token_span(doc, doc.text.index("جورج"), doc.text.index("بوش") + 3) == (3, 5)
+
+
+def test_counts_exact_spans_and_tokens() -> None:
+    doc = _doc()
+    report = Report()
+    mentions = [
+        _mention(doc, "بوش", "actor", "bush", type="person"),  # partial: FP + FN, 1 token right
+        _mention(doc, "واشنطن", "place", "Washington", country="US"),
+        _mention(doc, "الجيش الاسرائيلي", "actor", "il-army", country="IL", type="government"),
+        _mention(doc, "الاسرائيلي", "demonym", "IL", country="IL"),  # counts for no group
+    ]
+    score_doc(report, doc, mentions)
+    person, place, org = report.groups["person"], report.groups["place"], report.groups["organisation"]
+    assert (person.tp, person.fp, person.fn) == (0, 1, 1)
+    assert (person.ttp, person.tfp, person.tfn) == (1, 0, 1)
+    assert (place.tp, place.fp, place.fn) == (1, 0, 0)
+    assert (org.tp, org.fp, org.fn) == (1, 0, 0)
+    assert report.nation.tp == 0 and report.nation.fp == 0  # Washington is no country
+    out = io.StringIO()
+    print_report(report, "unit", out)
+    assert "organisation" in out.getvalue() and "Politician" in out.getvalue()
+
+
+def test_english_markup() -> None:
+    doc = parse_line("[Jordan](Nation)'s King [Abdullah II](Politician) meets press")
+    assert doc.text == "Jordan's King Abdullah II meets press"
+    spans = [(doc.text[doc.tokens[a][0] : doc.tokens[b - 1][1]], cls) for (a, b), cls in doc.gold]
+    assert spans == [("Jordan", "Nation"), ("Abdullah II", "Politician")]
+
+
+def test_english_data_loads() -> None:
+    docs = load_docs()
+    assert len(docs) >= 60
+    assert sum(len(d.gold) for d in docs) > 120

@@ -1,0 +1,86 @@
+"""Patterns around trigger words: titled names, state bodies, organisation heads."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.tagging import Tagger
+from streams.tagging.gazetteer import build_gazetteer
+from streams.tagging.patterns import slug
+
+
+def _actors(tagger: Tagger, text: str) -> list[tuple[str, str, str, str | None]]:
+    tags = tagger.tag(text)
+    return [(m.text, m.ref, m.type or "", m.country) for m in tags.mentions if m.kind == "actor"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "country"),
+    [
+        ("وقال وزير الخارجية التركي مولود جاويش أوغلو إن أنقرة", "مولود جاويش أوغلو", "TR"),
+        ("أكد رئيس الوزراء البريطاني كير ستارمر", "كير ستارمر", "GB"),  # listed
+        ("قال المتحدث باسم وزارة الخارجية الأمريكية ماثيو ميلر إن", "ماثيو ميلر", "US"),
+        ("وصرح وزير خارجية قطر محمد بن عبد الرحمن آل ثاني", "محمد بن عبد الرحمن آل ثاني", "QA"),
+        ("Foreign Minister Ayman Safadi said", "Ayman Safadi", "JO"),  # listed
+        ("junta leader Colonel Assimi Goita names a cabinet", "Assimi Goita", None),
+        ("Spokesman Matthew Miller said on Monday", "Matthew Miller", None),
+    ],
+)
+def test_titled_names(tagger: Tagger, text: str, name: str, country: str | None) -> None:
+    people = [a for a in _actors(tagger, text) if a[2] == "person"]
+    assert [(p[0], p[3]) for p in people] == [(name, country)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وحض الرئيس التركي نظيره الروسي على كبح",
+        "وقال الرئيس إن الحل يكمن في العودة",
+        "قال الرئيس الفرنسي في مؤتمر صحفي",
+        "the president said on Monday",  # lower case: no title
+        "President said it was over",
+    ],
+)
+def test_no_name_after_title(tagger: Tagger, text: str) -> None:
+    assert [a for a in _actors(tagger, text) if a[2] == "person"] == []
+
+
+def test_found_person_ids_are_stable_slugs(tagger: Tagger) -> None:
+    (first,) = _actors(tagger, "قال الرئيس الفرنسي إيمانويل ماكرون وصرح الوزير جان نويل بارو")[1:]
+    assert first[1] == slug("جان نويل بارو") == "jan-nwyl-barw"
+    assert slug("Assimi Goïta") == "assimi-goita"
+
+
+def test_state_bodies_and_org_heads(tagger: Tagger) -> None:
+    found = _actors(tagger, "وأعلن الجيش الإسرائيلي وحركة تحرير السودان وحزب الليكود، وحركة المرور")
+    assert found == [
+        ("الجيش الإسرائيلي", "il-army", "government", "IL"),
+        ("حركة تحرير السودان", "sudan-liberation-movement", "armed_group", "SD"),
+        ("حزب الليكود", "likud", "organization", "IL"),
+    ]
+    tags = tagger.tag("أعلن الجيش الإسرائيلي")
+    assert tags.countries == ("IL",)  # a state body names its state
+    assert tagger.tag("حركة المرور في منظمة إرهابية").actors == ()
+
+
+def test_org_head_pattern_finds_unlisted_bodies(tagger: Tagger) -> None:
+    (found,) = _actors(tagger, "وقالت وزارة الطاقة الأمريكية إن")
+    assert found[0] == "وزارة الطاقة الأمريكية"
+    assert found[2:] == ("government", "US")
+
+
+def test_world_regions_are_places(tagger: Tagger) -> None:
+    tags = tagger.tag("التوتر في الشرق الأوسط وشمال أفريقيا وأمريكا اللاتينية وأوروبا")
+    assert tags.places == ("Europe", "Latin America", "Middle East", "North Africa")
+    assert tags.countries == ()
+
+
+def test_ambiguous_english_names(tagger: Tagger) -> None:
+    assert tagger.tag("Chad Smith and Michael Jordan; nice day; Jordan River").countries == ()
+    assert tagger.tag("Chad and Jordan sign a deal").countries == ("JO", "TD")
+
+
+def test_gazetteer_without_stop_list_is_noisier() -> None:
+    plain = Tagger(build_gazetteer(stoplist=False))
+    text = "صور من الباب الخلفي في إطار دعم مالي"
+    assert [m for m in plain.tag(text).mentions if m.kind == "place"]
