@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pydantic
+
 from streams import __version__
 from streams.errors import InputError, WirewatchError
 from streams.settings import Settings
@@ -51,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     backtest.add_argument("--from-topic", metavar="TOPIC", help="read items from a topic, e.g. wire.items")
     backtest.add_argument("--since", default=None, help="with --from-topic: how far back, e.g. 7d, 12h")
 
+    evaluate = sub.add_parser("eval", help="score the tagger on labelled text")
+    eval_sub = evaluate.add_subparsers(dest="eval_command", required=True, metavar="SET")
+    newsfane = eval_sub.add_parser("newsfane", help="NewsFANE Gold (Arabic newswire, ../shared)")
+    newsfane.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    newsfane.add_argument("--path", type=Path, help="the corpus file (default: ../shared/data/newsfane)")
+    newsfane.add_argument("--no-stoplist", action="store_true", help="score without the stop list")
+    english = eval_sub.add_parser("english", help="the project's hand-labelled English headlines")
+    english.add_argument("--no-stoplist", action="store_true", help="score without the stop list")
+
     alerts = sub.add_parser("alerts", help="alert subscribers")
     alerts_sub = alerts.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
     tail = alerts_sub.add_parser("tail", help="print alerts from wire.alerts as they arrive")
@@ -76,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
     try:
         settings = Settings()
+    except pydantic.ValidationError as exc:
+        print(f"wirewatch: invalid settings (WIREWATCH_* variables or the TOML file): {exc}", file=sys.stderr)
+        return 2
+    try:
         return _dispatch(args, settings)
     except WirewatchError as exc:
         print(f"wirewatch: {exc}", file=sys.stderr)
@@ -124,6 +139,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run_annotate(args.files, rules, sys.stdout, sys.stderr)
     if command == "rules":
         return _rules(args, settings)
+    if command == "eval":
+        if args.eval_command == "newsfane":
+            from streams.evaluation.newsfane import run_newsfane_eval
+
+            return run_newsfane_eval(args.path, args.split, sys.stdout, stoplist=not args.no_stoplist)
+        from streams.evaluation.english import run_english_eval
+
+        return run_english_eval(sys.stdout, stoplist=not args.no_stoplist)
     if command == "alerts" and args.alerts_command == "tail":
         from streams.delivery.tail import run_tail
 
