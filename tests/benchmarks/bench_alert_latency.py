@@ -78,6 +78,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=100.0, help="items per second")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to produce")
+    parser.add_argument("--worst", type=int, default=0, help="also print the N worst latencies")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=5.0,
+        help="seconds of items sent first and not measured (first "
+        "sends to each topic fetch metadata; steady state is what the target is about)",
+    )
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
@@ -123,7 +131,8 @@ def main() -> None:
             time.sleep(2)
             producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all", linger_ms=0)
             run = uuid.uuid4().hex[:8]
-            total = int(args.rate * args.seconds)
+            warm = int(args.rate * args.warmup)
+            total = warm + int(args.rate * args.seconds)
             start = time.monotonic()
             for n in range(total):
                 # A steady rate: each send waits for its slot instead of bursting.
@@ -131,11 +140,12 @@ def main() -> None:
                 if delay > 0:
                     time.sleep(delay)
                 raw = item(n, run)
-                sent[raw.id] = time.time()
+                if n >= warm:
+                    sent[raw.id] = time.time()
                 producer.send("wire.raw", key=raw.id.encode(), value=orjson.dumps(raw.to_json()))
             producer.flush()
             drain = time.monotonic() + 30
-            while len(alerts) < total and time.monotonic() < drain:
+            while not set(sent) <= set(alerts) and time.monotonic() < drain:
                 time.sleep(0.2)
             stop.set()
             for thread in threads:
@@ -147,8 +157,14 @@ def main() -> None:
             log.close()
 
     latencies = [(alerts[i] - t) * 1000 for i, t in sent.items() if i in alerts]
+    if args.worst:
+        first = min(sent.values())
+        worst = sorted(((alerts[i] - t) * 1000, t - first) for i, t in sent.items() if i in alerts)[
+            -args.worst :
+        ]
+        print("worst latencies (ms @ s after start):", ", ".join(f"{ms:.0f}@{at:.1f}" for ms, at in worst))
     hops = [(raws[i] - t) * 1000 for i, t in sent.items() if i in raws]
-    print(f"produced {len(sent)} items at {args.rate:.0f}/s for {args.seconds:.0f} s", end="; ")
+    print(f"after {args.warmup:.0f} s of warm-up, measured {len(sent)} items at {args.rate:.0f}/s", end="; ")
     print(f"alerts read: {len(latencies)}")
     print(f"lost (no alert within 30 s after the last send): {len(sent) - len(latencies)}")
     print(f"{'path':<28} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
