@@ -143,7 +143,8 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
                 severity=body.get("severity", "medium"),
                 description=body.get("description", ""),
                 near=near["words"] if isinstance(near, dict) else near,
-                fields=tuple(body.get("fields", ())),
+                # "body" is the text after the title, which the analysed text calls summary.
+                fields=tuple(sorted({"summary" if f == "body" else f for f in body.get("fields", ())})),
                 filters=Filters(**{key: tuple(values) for key, values in filters.items()}),
                 cooldown=parse_duration(body["cooldown"]) if "cooldown" in body else None,
                 updates=bool(body.get("updates", False)),

@@ -66,6 +66,9 @@ def test_field_scope() -> None:
     assert fired(e, f"{title}\nmore", len(title)) == {"r"}
     title = "Ceasefire news"
     assert fired(e, f"{title}\nFighting in Idlib", len(title)) == set()
+    body = engine("  - {id: b, all: [ceasefire, idlib], fields: [body]}\n")
+    assert fired(body, f"{title}\nTruce in Idlib", len(title)) == {"b"}
+    assert fired(body, "Idlib truce\nnothing", len("Idlib truce")) == set()
 
 
 def test_tag_filters() -> None:
