@@ -25,19 +25,18 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import random
 import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from streams import __version__
+from streams import __version__, retry
 from streams.delivery.filters import AlertFilter, at_least
 from streams.errors import ConfigError
+from streams.retry import retry_after_seconds
 from streams.settings import WebhookConfig
 
 log = logging.getLogger(__name__)
@@ -78,29 +77,8 @@ def verify_signature(
 def backoff_delay(
     attempt: int, cap: float, *, base: float = BACKOFF_BASE, rand: float | None = None
 ) -> float:
-    """Delay before retry number `attempt` (1-based): base*2^(attempt-1), capped, with equal jitter.
-
-    The result lies in [d/2, d] for d = min(cap, base * 2**(attempt-1)), so retries from many
-    workers spread out but never come sooner than half the nominal delay.
-    """
-    nominal = min(cap, base * 2.0 ** min(attempt - 1, 62))
-    r = random.random() if rand is None else rand
-    return nominal * (0.5 + 0.5 * r)
-
-
-def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Parse Retry-After (delta seconds or an HTTP date) into seconds from now; None if absent/bad."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    """Delay before retry number `attempt` (1-based), capped, with equal jitter (streams.retry)."""
+    return retry.backoff_delay(attempt, cap, base=base, rand=rand)
 
 
 def redact_url(url: str) -> str:

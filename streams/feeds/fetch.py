@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 
 import httpx
 
 from streams.feeds.netguard import PrivateAddressError, PublicOnlyTransport
+from streams.retry import retry_after_seconds
 from streams.settings import Settings
 
 MAX_REDIRECTS = 5
@@ -125,7 +124,7 @@ class Fetcher:
                 url,
                 final_url,
                 status,
-                retry_after=_retry_after(response.headers.get("Retry-After")),
+                retry_after=retry_after_seconds(response.headers.get("Retry-After")),
                 error=f"HTTP {status} {response.reason_phrase}".rstrip(),
             )
         return FetchResult(
@@ -165,19 +164,3 @@ class Fetcher:
 def _describe(exc: Exception) -> str:
     message = str(exc)
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds from now: either delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from streams import retry
 from streams.errors import DecodeError
 from streams.records import dumps, loads
 from streams.records.models import format_time, parse_time
@@ -154,10 +155,7 @@ def backoff_delay(
     Retry-After is honoured up to the cap. It never gives up: the cap is a rate, not a limit.
     """
     base = min(interval, BACKOFF_BASE_SECONDS)
-    # The exponent is clamped so a feed dead for months cannot overflow the float.
-    delay = min(cap, base * 2.0 ** min(max(error_streak, 1) - 1, 32))
-    uniform = rng.uniform if rng is not None else random.uniform
-    delay = delay / 2 + uniform(0, delay / 2)
+    delay = retry.backoff_delay(error_streak, cap, base=base, rand=rng.random() if rng is not None else None)
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap))
     return delay
