@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from streams.delivery.aio import aiokafka_config, topic_partitions
 from streams.delivery.filters import AlertFilter
 from streams.errors import InputError
-from streams.records import loads, validate
+from streams.records import decode
 from streams.settings import Settings
 from streams.topics import ALERTS
 
@@ -66,10 +66,7 @@ class AlertEvent:
 def decode_record(record: Any) -> AlertEvent | None:
     """An AlertEvent from an aiokafka record, or None (logged) if it is not a valid alert."""
     try:
-        alert = loads(record.value)
-        if not isinstance(alert, dict):
-            raise InputError(f"expected a JSON object, got {type(alert).__name__}")
-        validate("alert", alert)
+        alert = decode(record.value, "alert")
     except InputError as exc:
         log.warning(
             "skipping unreadable alert %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc

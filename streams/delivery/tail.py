@@ -11,7 +11,7 @@ from kafka.structs import TopicPartition
 
 from streams.errors import InputError
 from streams.kafka.clients import make_consumer
-from streams.records import loads, validate
+from streams.records import decode
 from streams.settings import Settings
 from streams.topics import ALERTS
 
@@ -47,8 +47,7 @@ def iter_alerts(
                 for record in records:
                     idle_since = time.monotonic()
                     try:
-                        alert = loads(record.value)
-                        validate("alert", alert)
+                        alert = decode(record.value, "alert")
                     except InputError as exc:
                         # A tail shows what is on the topic; bad records are reported, not fatal.
                         yield {"error": str(exc), "offset": record.offset}

@@ -20,7 +20,7 @@ import orjson
 from streams.delivery.aio import aiokafka_config
 from streams.delivery.webhooks import Outcome, Sender, Webhook
 from streams.errors import InputError
-from streams.records import loads, validate
+from streams.records import decode, validate
 from streams.records.models import format_time, utcnow
 from streams.settings import Settings
 from streams.topics import ALERTS, WEBHOOK_DEADLETTER
@@ -159,10 +159,7 @@ class WebhookRunner:
 
     async def _handle(self, sender: Sender, record: Any) -> None:
         try:
-            alert = loads(record.value)
-            if not isinstance(alert, dict):
-                raise InputError(f"expected a JSON object, got {type(alert).__name__}")
-            validate("alert", alert)
+            alert = decode(record.value, "alert")
         except InputError as exc:
             await self._dead_letter(record, Outcome(False, 0, f"unreadable alert: {exc}"), None)
             return

@@ -2,7 +2,7 @@
 
 from streams.records.codec import dumps, loads
 from streams.records.models import Alert, DeadLetter, Duplicate, FeedRef, Item, Match, RawItem
-from streams.records.schema import validate
+from streams.records.schema import decode, validate
 
 __all__ = [
     "Alert",
@@ -12,6 +12,7 @@ __all__ = [
     "Item",
     "Match",
     "RawItem",
+    "decode",
     "dumps",
     "loads",
     "validate",

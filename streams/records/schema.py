@@ -17,7 +17,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from streams.errors import ValidationError
+from streams.errors import DecodeError, ValidationError
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -74,6 +74,23 @@ class Validator:
 def validator(name: str) -> Validator:
     """The compiled validator of schemas/<name>.schema.json, built once."""
     return Validator(name)
+
+
+def decode(data: bytes | str | None, name: str) -> dict[str, Any]:
+    """Bytes from a topic -> a record checked against schema `name`; InputError otherwise.
+
+    The one place every consumer (agents, SSE hub, webhooks, tail) turns bytes into a record,
+    so they all refuse the same things with the same errors.
+    """
+    from streams.records.codec import loads
+
+    if data is None:
+        raise DecodeError("no value (a tombstone)")
+    record = loads(data)
+    if not isinstance(record, dict):
+        raise DecodeError(f"expected a JSON object, got {type(record).__name__}")
+    validate(name, record)
+    return record
 
 
 def validate(name: str, record: Mapping[str, Any]) -> None:

@@ -14,10 +14,10 @@ from faust.types import EventT, StreamT
 from streams.alerts.gate import AlertGate
 from streams.alerts.reload import RulesReloader
 from streams.delivery.routes import Route, route_spec, route_topics
-from streams.errors import InputError
 from streams.kafka.admin import ensure_topics
 from streams.pipeline import Pipeline
-from streams.records import Item, RawItem, loads, validate
+from streams.records import Item, RawItem, validate
+from streams.records import decode as decode_record
 from streams.records.models import DeadLetter, utcnow
 from streams.settings import Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED, TopicSpec
@@ -117,11 +117,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         await dead_out.send(key=stage, value=record.to_json())
 
     def decode(event: EventT[bytes], schema: str) -> dict[str, Any]:
-        data = loads(event.value)
-        if not isinstance(data, dict):
-            raise InputError(f"expected a JSON object, got {type(data).__name__}")
-        validate(schema, data)
-        return data
+        return decode_record(event.value, schema)
 
     @app.agent(raw_topic, name="tag")
     async def tag(stream: StreamT[bytes]) -> None:

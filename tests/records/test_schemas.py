@@ -68,3 +68,18 @@ def test_naive_datetimes_are_refused() -> None:
     naive = RawItem(**{**raw.__dict__, "fetched": datetime(2020, 1, 1)})
     with pytest.raises(ValueError, match="naive"):
         naive.to_json()
+
+
+def test_decode_refuses_every_kind_of_bad_input() -> None:
+    from streams.records import decode
+
+    good = _raw().to_json()
+    assert decode(dumps(good), "raw_item") == good
+    with pytest.raises(DecodeError, match="tombstone"):
+        decode(None, "raw_item")
+    with pytest.raises(DecodeError, match="JSON object"):
+        decode(b"[1, 2]", "raw_item")
+    with pytest.raises(DecodeError):
+        decode(b"\xff\xfe", "raw_item")
+    with pytest.raises(ValidationError, match="raw_item schema"):
+        decode(b'{"id": "x"}', "raw_item")
