@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final
 
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
+from streams.text.matchkey import is_fast
 from streams.text.normalize import normalize
 
 # A word: letters and digits (Arabic tashkeel and tatweel included), with inner hyphens or
@@ -42,13 +44,29 @@ _TRANSLIT = str.maketrans(
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
-class Known(NamedTuple):
-    """A gazetteer mention already resolved, as the patterns see it."""
+# A gazetteer mention already resolved, as the patterns see it: (start, end, kind, country),
+# kind "place", "demonym" or "actor". A plain tuple: one is made per mention of every text
+# with a trigger.
+Known = tuple[int, int, str, str | None]
 
-    start: int
-    end: int
-    kind: str  # "place", "demonym" or "actor"
-    country: str | None
+
+class KnownSpans:
+    """The resolved mentions of one text, sorted by start and not overlapping, for bisecting."""
+
+    __slots__ = ("_ends", "_known")
+
+    def __init__(self, known: Sequence[Known]) -> None:
+        self._known = known
+        self._ends = [k[1] for k in known]
+
+    def at(self, start: int, end: int) -> Known | None:
+        """The first mention overlapping [start, end), if any."""
+        i = bisect_right(self._ends, start)  # the first mention ending after `start`
+        if i < len(self._known):
+            k = self._known[i]
+            if k[0] < end:
+                return k
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +78,44 @@ class Found:
     actor: Actor
 
 
-class _Word(NamedTuple):
-    start: int
-    end: int
-    key: str  # phrase_key of the word
-    glued: bool  # only whitespace since the previous word (no punctuation in between)
+# A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
+# (start, end, key, glued); key is the word's matching key, glued says only whitespace
+# separates it from the previous word (no punctuation in between).
+_Word = tuple[int, int, str, bool]
+_START: Final = 0
+_END: Final = 1
+_KEY: Final = 2
+_GLUED: Final = 3
+
+
+def _one_to_one_chars() -> str:
+    """Characters `normalize` folds one to one on their own, in texts on matchkey's fast path.
+
+    `matchkey.is_fast` characters are those whose fold is per character; of them, the ones
+    `normalize` deletes (tashkeel, tatweel, bidi marks…) change a text's length. A window of
+    the others folds character by character, so a word's key there is the word's own fold.
+    Derived from the public APIs; fast-path characters all lie in these ranges (a test checks
+    every code point).
+    """
+    return "".join(
+        ch
+        for ch in map(chr, (*range(0x2400), *range(0xFE00, 0x10000)))
+        if is_fast(ch) and len(normalize(ch).text) == 1
+    )
+
+
+_NOT_ONE_TO_ONE = re.compile(f"[^{re.escape(_one_to_one_chars())}]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """`normalize(word).text`, cached: the same words follow triggers over and over."""
+    return normalize(word).text
+
+
+def _is_one_to_one(window: str) -> bool:
+    """True if `normalize` folds `window` character by character, one to one (its fast path)."""
+    return _NOT_ONE_TO_ONE.search(window) is None
 
 
 @lru_cache(maxsize=16384)
@@ -73,6 +124,16 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", phrase_key(text).translate(_TRANSLIT))
     ascii_text = ascii_text.encode("ascii", "ignore").decode()
     return _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
+
+
+class Item:
+    """One text as the patterns read it: the text and its resolved mentions."""
+
+    __slots__ = ("known", "text")
+
+    def __init__(self, text: str, known: Sequence[Known]) -> None:
+        self.text = text
+        self.known = KnownSpans(known)
 
 
 class PatternReader:
@@ -87,163 +148,168 @@ class PatternReader:
         self._not_names = _with_proclitics(words.not_names)
         self._titles = _with_proclitics(words.titles)
         self._speech_ends = _with_proclitics(words.speech_ends)
+        # Qualifier words skipped before a name (skip words or titles), as one set.
+        self._qualifiers = self._skip | self._titles
+        self._connectors = words.connectors
 
     @staticmethod
-    def _words(text: str, pos: int, limit: int) -> list[_Word]:
-        """Up to `limit` words after `pos`, stopping after the first that follows punctuation."""
-        window = text[pos : pos + _WINDOW]
-        folded = normalize(window).text
-        if len(folded) != len(window):  # a rare many-to-one fold: key each word on its own
-            folded = ""
+    def _words(item: Item, pos: int, limit: int) -> list[_Word]:
+        """Up to `limit` words after `pos`, stopping after the first that follows punctuation.
+
+        A word's key is the slice of the window's `normalize` key; when the window folds one
+        to one (nearly always), that is the word's own fold, cached, so the window is never
+        folded as a whole. Otherwise (a rare many-to-one fold) each word is keyed on its own.
+        """
+        window = item.text[pos : pos + _WINDOW]
+        folded: str | None = None
+        if not _is_one_to_one(window):
+            folded = normalize(window).text
+            if len(folded) != len(window):
+                folded = ""
         out: list[_Word] = []
         prev = 0
         for m in _WORD.finditer(window):
-            start, end = m.start(), m.end()
+            start, end = m.span()
             glued = not window[prev:start].strip()
-            key = folded[start:end] if folded else phrase_key(m.group())
-            out.append(_Word(pos + start, pos + end, key, glued))
+            if folded is None:
+                key = _fold_word(m.group())
+            elif folded:
+                key = folded[start:end]
+            else:
+                key = phrase_key(m.group())
+            out.append((pos + start, pos + end, key, glued))
             if not glued or len(out) >= limit:
                 break  # a name never runs past punctuation
             prev = end
         return out
 
-    def read(self, text: str, start: int, end: int, trigger: Trigger, known: Sequence[Known]) -> Found | None:
-        """What the trigger at [start, end) introduces, if anything."""
-        words = self._words(text, end, _WORDS_READ[trigger.role])
-        if not words or not words[0].glued:
+    def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
+        """What the trigger at [start, end) of `item.text` introduces, if anything."""
+        role = trigger.role
+        words = self._words(item, end, _WORDS_READ[role])
+        if not words or not words[0][_GLUED]:
             return None
-        if trigger.role in ("title", "speech"):
-            return self._person(text, words, known, speech=trigger.role == "speech")
-        if trigger.role == "body":
-            return self._body(text, start, words, trigger, known)
-        return self._org(text, start, end, words, trigger, known)
+        if role == "title" or role == "speech":
+            return self._person(item, words, speech=role == "speech")
+        if role == "body":
+            return self._body(item, start, words, trigger)
+        return self._org(item, start, end, words, trigger)
 
-    @staticmethod
-    def _at(known: Sequence[Known], word: _Word) -> Known | None:
-        for k in known:
-            if k.start < word.end and word.start < k.end:
-                return k
-        return None
-
-    def _person(
-        self, text: str, words: list[_Word], known: Sequence[Known], *, speech: bool = False
-    ) -> Found | None:
+    def _person(self, item: Item, words: list[_Word], *, speech: bool = False) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.
 
         After a speech verb (قال، أضاف) no qualifier may intervene, and the name must be
         followed by punctuation, the end, or a word of `speech_ends` (إن، رئيس …), which
         keeps "قال مسؤول كبير" and the like out.
         """
-        english = not _is_arabic(text[words[0].start])
+        text = item.text
+        at = item.known.at
+        connectors = self._connectors
+        not_names = self._not_names
+        english = not _is_arabic(text[words[0][_START]])
         country: str | None = None
         i = 0
+        count = len(words)
         # Qualifiers: a nisba or named body (الفرنسي، للأمم المتحدة، خارجية قطر) or a skip word.
-        while not speech and i < len(words) and i < _MAX_QUALIFIERS and words[i].glued:
-            word, hit = words[i], self._at(known, words[i])
-            definite = not english and (_starts_with_article(word.key) or word.key.startswith("لل"))
-            if hit is not None and (hit.kind != "actor" or definite):
-                country = hit.country or country
-                i += 1
-            elif (
-                word.key in self._skip
-                or word.key in self._titles
-                or (definite and word.key not in self._not_names)
-            ):
-                i += 1
-            else:
-                break
+        if not speech:
+            qualifiers = self._qualifiers
+            while i < count and i < _MAX_QUALIFIERS and words[i][_GLUED]:
+                w_start, w_end, key, _ = words[i]
+                hit = at(w_start, w_end)
+                definite = not english and (_starts_with_article(key) or key.startswith("لل"))
+                if hit is not None and (hit[2] != "actor" or definite):
+                    country = hit[3] or country
+                    i += 1
+                elif key in qualifiers or (definite and key not in not_names):
+                    i += 1
+                else:
+                    break
         name: list[_Word] = []
         core = 0
-        while i < len(words) and core < _MAX_NAME_WORDS:
+        while i < count and core < _MAX_NAME_WORDS:
             word = words[i]
-            connector = word.key in self._w.connectors
-            after_connector = bool(name) and name[-1].key in self._w.connectors
-            if not word.glued or len(word.key) < _MIN_NAME_LETTERS:
+            key = word[_KEY]
+            connector = key in connectors
+            after_connector = bool(name) and name[-1][_KEY] in connectors
+            if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            if not connector and word.key in self._not_names:
+            if not connector and key in not_names:
                 break
-            hit = self._at(known, word)
+            hit = at(word[_START], word[_END])
             if hit is not None:
-                if hit.kind == "actor":
+                if hit[2] == "actor":
                     return None  # a listed actor: the gazetteer has it already
                 break
             if english:
-                if not (_capitalised(text, word) or connector):
+                if not (connector or _capitalised(text, word)):
                     break
-            elif name and word.key.startswith("و") and not connector:
+            elif name and key.startswith("و") and not connector:
                 break
-            elif _starts_with_article(word.key) and not connector and not after_connector:
+            elif _starts_with_article(key) and not connector and not after_connector:
                 if name:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
                 break
             name.append(word)
             core += not connector
             i += 1
-        while name and name[-1].key in self._w.connectors:
+        while name and name[-1][_KEY] in connectors:
             name.pop()
         if not name:
             return None
         if speech:
-            after = words[i] if i < len(words) else None
-            if after is not None and after.glued and after.key not in self._speech_ends:
+            after = words[i] if i < count else None
+            if after is not None and after[_GLUED] and after[_KEY] not in self._speech_ends:
                 return None
-            if _starts_with_article(name[0].key):
+            if _starts_with_article(name[0][_KEY]):
                 return None
-        first, last = name[0], name[-1]
-        surface = text[first.start : last.end]
+        first, last = name[0][_START], name[-1][_END]
+        surface = text[first:last]
         ident = slug(surface)
         if not ident:
             return None
-        return Found(first.start, last.end, Actor(ident, surface, "person", country))
+        return Found(first, last, Actor(ident, surface, "person", country))
 
-    def _body(
-        self, text: str, start: int, words: list[_Word], trigger: Trigger, known: Sequence[Known]
-    ) -> Found | None:
-        hit = self._at(known, words[0])
-        if hit is None or hit.kind != "demonym" or hit.country is None or hit.start != words[0].start:
+    def _body(self, item: Item, start: int, words: list[_Word], trigger: Trigger) -> Found | None:
+        hit = item.known.at(words[0][_START], words[0][_END])
+        if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][_START]:
             return None
-        country = hit.country
+        country = hit[3]
         name = f"{self._adjectives.get(country, country)} {trigger.label}"
         actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
-        return Found(start, hit.end, actor)
+        return Found(start, hit[1], actor)
 
-    def _org(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        words: list[_Word],
-        trigger: Trigger,
-        known: Sequence[Known],
-    ) -> Found | None:
+    def _org(self, item: Item, start: int, end: int, words: list[_Word], trigger: Trigger) -> Found | None:
+        text = item.text
+        at = item.known.at
         english = not _is_arabic(text[start])
         head_definite = _starts_with_article(phrase_key(text[start:end]))
         country: str | None = None
         stop = end
         taken = 0
         for word in words[:_MAX_ORG_WORDS]:
-            if not word.glued or word.key in self._not_names:
+            w_start, w_end, key, glued = word
+            if not glued or key in self._not_names:
                 break
-            hit = self._at(known, word)
-            if hit is not None and hit.kind == "actor":
+            hit = at(w_start, w_end)
+            if hit is not None and hit[2] == "actor":
                 return None
             if english:
-                if not text[word.start].isupper():
+                if not text[w_start].isupper():
                     break
-            elif _starts_with_article(word.key) or word.key.startswith("لل"):
+            elif _starts_with_article(key) or key.startswith("لل"):
                 pass
             elif taken or head_definite:
                 break  # after the first word only the article's words continue a name
-            elif trigger.proper is False and hit is None and word.key.startswith("و"):
+            elif trigger.proper is False and hit is None and key.startswith("و"):
                 break
             if taken == 0 and not english:
-                definite = _starts_with_article(word.key)
+                definite = _starts_with_article(key)
                 if (trigger.proper and definite) or (trigger.definite and not definite):
                     return None
             if hit is not None:
-                country = hit.country or country
-                stop = max(stop, hit.end)
-            stop = max(stop, word.end)
+                country = hit[3] or country
+                stop = max(stop, hit[1])
+            stop = max(stop, w_end)
             taken += 1
         if taken == 0 and not trigger.alone:
             return None
@@ -269,7 +335,7 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
 
 def _capitalised(text: str, word: _Word) -> bool:
     """An English name word: Capitalised, or a particle joined to one (al-Assad, bin-Salman)."""
-    surface = text[word.start : word.end]
+    surface = text[word[_START] : word[_END]]
     return surface[:1].isupper() or any(part[:1].isupper() for part in re.split(r"[-'’]", surface)[1:])
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import cache
+from operator import attrgetter
 
 from streams.tagging.data import Trigger
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
-from streams.tagging.patterns import Found, Known
-from streams.tagging.records import Mention, MentionKind, Tags
+from streams.tagging.patterns import Found, Item
+from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.sources import Entry
 from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping, phrase_key
 
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _LOOK_BACK = 24
+_REGION_CACHE_SIZE = 4096
+_mention_order = attrgetter("start", "end")
+_start = attrgetter("start")
 
 
 def _case_ok(match: Match[Entry]) -> bool:
@@ -43,6 +48,7 @@ class Tagger:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
+        self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
 
     @classmethod
     def default(cls) -> Tagger:
@@ -51,60 +57,89 @@ class Tagger:
 
     def tag(self, text: str, lang: str | None = None) -> Tags:
         """Tag `text`; `lang` is the feed's declared language, if any (used as a hint)."""
-        found = [m for m in self._gazetteer.matcher.find(text) if _case_ok(m)]
-        triggers = [m for m in found if m.payload.kind == "trigger"]
-        if triggers:
-            found = [m for m in found if m.payload.kind != "trigger"]
-        groups: dict[tuple[int, int], list[Match[Entry]]] = {}
-        for match in longest_non_overlapping(found):
-            groups.setdefault(match.extent, []).append(match)
-        groups = {k: g for k, g in groups.items() if all(m.payload.kind != "block" for m in g)}
-        if self._gazetteer.not_after:
-            groups = {k: g for k, g in groups.items() if not self._cancelled(text, k[0], g)}
+        gazetteer = self._gazetteer
+        names: list[Match[Entry]] = []
+        triggers: list[Match[Entry]] = []
+        for match in gazetteer.matcher.find(text):
+            entry = match.payload
+            case = entry.case
+            if case is not None and not _case_ok(match):
+                continue
+            (triggers if entry.kind == "trigger" else names).append(match)
+        groups = _groups(names)
+        not_after = gazetteer.not_after
+        kept: list[list[Match[Entry]]] = []
         context: set[str] = set()
-        for group in groups.values():
-            countries = {m.payload.country for m in group}
-            if len(countries) == 1 and None not in countries:
-                context.update(c for c in countries if c)
+        for group in groups:
+            if len(group) == 1:
+                entry = group[0].payload
+                kind = entry.kind
+                if kind == "block" or (
+                    kind == "place" and not_after and self._cancelled(text, group[0].extent[0])
+                ):
+                    continue
+                if entry.country:
+                    context.add(entry.country)
+            else:
+                payloads = [m.payload for m in group]
+                if any(e.kind == "block" for e in payloads):
+                    continue
+                if (
+                    not_after
+                    and any(e.kind == "place" for e in payloads)
+                    and self._cancelled(text, group[0].extent[0])
+                ):
+                    continue
+                countries = {e.country for e in payloads}
+                if len(countries) == 1 and None not in countries:
+                    context.update(c for c in countries if c)
+            kept.append(group)
         resolved: list[tuple[Match[Entry], Entry]] = []
-        for group in groups.values():
-            entry = _choose([m.payload for m in group], context)
-            resolved.append((next(m for m in group if m.payload is entry), entry))
+        for group in kept:
+            if len(group) == 1:
+                resolved.append((group[0], group[0].payload))
+            else:
+                entry = _choose([m.payload for m in group], context)
+                resolved.append((next(m for m in group if m.payload is entry), entry))
         found_actors = self._patterns(text, triggers, resolved) if triggers else []
         return self._tags(text, lang, resolved, found_actors)
 
-    def _cancelled(self, text: str, start: int, group: list[Match[Entry]]) -> bool:
+    def _cancelled(self, text: str, start: int) -> bool:
         """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
-        if all(m.payload.kind != "place" for m in group):
+        if not start or not text[start - 1].isspace():
             return False
-        window = text[max(0, start - _LOOK_BACK) : start]
-        if not window[-1:].isspace():
-            return False
-        words = window.split()
+        words = text[max(0, start - _LOOK_BACK) : start].split()
         return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
 
     def _patterns(
         self, text: str, triggers: list[Match[Entry]], resolved: list[tuple[Match[Entry], Entry]]
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py)."""
-        known = [Known(m.start, m.end, e.kind, e.country) for m, e in resolved]
-        taken = [m.extent for m, _ in resolved]
-        out: list[Found] = []
         by_extent: dict[tuple[int, int], list[Trigger]] = {}
         spans: dict[tuple[int, int], tuple[int, int]] = {}
-        for match in longest_non_overlapping(triggers):
+        for match in longest_non_overlapping(triggers) if len(triggers) > 1 else triggers:
             if match.payload.trigger is not None:
                 by_extent.setdefault(match.extent, []).append(match.payload.trigger)
                 spans[match.extent] = (match.start, match.end)
+        if not by_extent:
+            return []
+        extent_ends = [m.extent[1] for m, _ in resolved]
+        item: Item | None = None
+        reader = self._gazetteer.patterns
+        out: list[Found] = []
         for extent, roles in by_extent.items():
             start, end = spans[extent]
-            if any(start < hi and lo < end for lo, hi in taken):
+            i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
+            if i < len(resolved) and resolved[i][0].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
             if out and start < out[-1].end:
                 continue
-            roles.sort(key=lambda t: _ROLE_ORDER[t.role])
+            if item is None:
+                item = Item(text, [(m.start, m.end, e.kind, e.country) for m, e in resolved])
+            if len(roles) > 1:
+                roles.sort(key=_role_rank)
             for role in roles:
-                hit = self._gazetteer.patterns.read(text, start, end, role, known)
+                hit = reader.read(item, start, end, role)
                 if hit is not None:
                     out.append(hit)
                     break
@@ -122,23 +157,90 @@ class Tagger:
             resolved = [
                 (m, e) for m, e in resolved if not any(f.start <= m.start and m.end <= f.end for f in found)
             ]
-        entries = [entry for _, entry in resolved]
-        countries = {e.country for e in entries if e.kind != "actor" and e.country}
-        countries.update(f.actor.country for f in found if f.actor.country and f.actor.type == "government")
-        places = {e.place for e in entries if e.place}
-        actors = {e.actor.id: e.actor for e in entries if e.actor}
-        actors.update((f.actor.id, f.actor) for f in found)
-        listed = [_mention(m, e) for m, e in resolved]
-        listed += [_found_mention(text, f) for f in found]
-        mentions = sorted(listed, key=lambda m: (m.start, m.end))
+        countries: set[str] = set()
+        places: set[str] = set()
+        actors: dict[str, Actor] = {}
+        mentions: list[Mention] = []
+        for match, entry in resolved:
+            actor = entry.actor
+            if actor is not None:
+                actors[actor.id] = actor
+                mentions.append(
+                    Mention(match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type)
+                )
+            else:
+                kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
+                mentions.append(Mention(match.start, match.end, match.text, kind, entry.ref, entry.country))
+            if entry.country and entry.kind != "actor":
+                countries.add(entry.country)
+            if entry.place:
+                places.add(entry.place)
+        if found:
+            for f in found:
+                actor = f.actor
+                if actor.country and actor.type == "government":
+                    countries.add(actor.country)
+                actors[actor.id] = actor
+                mentions.append(_found_mention(text, f))
+            mentions.sort(key=_mention_order)
         return Tags(
             lang=detect_language(text, lang),
             countries=tuple(sorted(countries)),
             places=tuple(sorted(places)),
-            regions=self._gazetteer.regions(countries),
+            regions=self._regions(countries),
             actors=tuple(actors[k] for k in sorted(actors)),
             mentions=tuple(mentions),
         )
+
+    def _regions(self, countries: set[str]) -> tuple[str, ...]:
+        """The gazetteer's regions of `countries`, cached per set (there are few distinct sets)."""
+        key = frozenset(countries)
+        regions = self._region_cache.get(key)
+        if regions is None:
+            regions = self._gazetteer.regions(key)
+            if len(self._region_cache) >= _REGION_CACHE_SIZE:
+                self._region_cache.clear()
+            self._region_cache[key] = regions
+        return regions
+
+
+def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
+    """The longest non-overlapping matches, as groups of readings of one extent, in text order.
+
+    The same as grouping `longest_non_overlapping(names)` by extent: when no two extents
+    overlap (the usual case), that keeps every match, sorted by (extent start, start), so
+    `names` (sorted by extent start, longest first) only needs cutting into runs.
+    """
+    groups: list[list[Match[Entry]]] = []
+    extent: tuple[int, int] | None = None
+    reach = -1
+    for match in names:
+        if match.extent == extent:
+            groups[-1].append(match)
+            continue
+        extent = match.extent
+        if extent[0] < reach or extent[0] >= extent[1]:
+            groups = []  # an overlap (or an empty extent): the general path
+            break
+        reach = extent[1]
+        groups.append([match])
+    else:
+        for group in groups:
+            if len(group) > 1:
+                group.sort(key=_start)
+        return groups
+    extent = None
+    for match in longest_non_overlapping(names):
+        if match.extent == extent:
+            groups[-1].append(match)
+        else:
+            extent = match.extent
+            groups.append([match])
+    return groups
+
+
+def _role_rank(trigger: Trigger) -> int:
+    return _ROLE_ORDER[trigger.role]
 
 
 def _mention(match: Match[Entry], entry: Entry) -> Mention:

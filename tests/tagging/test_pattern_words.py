@@ -1,0 +1,55 @@
+"""The patterns' fast word keys agree with folding the whole window (see patterns._words)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from streams.tagging.patterns import _WINDOW, _WORD, Item, PatternReader, _is_one_to_one
+from streams.text.matcher import phrase_key
+from streams.text.matchkey import is_fast
+from streams.text.normalize import normalize
+
+
+def test_one_to_one_class_covers_every_code_point() -> None:
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        expected = is_fast(ch) and len(normalize(ch).text) == 1
+        assert _is_one_to_one(ch) == expected, hex(cp)
+
+
+def _reference(text: str, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
+    """The straightforward reading: fold the window once, slice each word's key from it."""
+    window = text[pos : pos + _WINDOW]
+    folded = normalize(window).text
+    if len(folded) != len(window):
+        folded = ""
+    out: list[tuple[int, int, str, bool]] = []
+    prev = 0
+    for m in _WORD.finditer(window):
+        start, end = m.span()
+        glued = not window[prev:start].strip()
+        key = folded[start:end] if folded else phrase_key(m.group())
+        out.append((pos + start, pos + end, key, glued))
+        if not glued or len(out) >= limit:
+            break
+        prev = end
+    return out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال الرئيس الفرنسي إيمانويل ماكرون إن بلاده",
+        "قالَ الرئيسُ الفرنسيُّ إيمانويل ماكرون",
+        "قال الرئيـــس \u200fالأمريكي جو بايدن، إن",
+        "President Emmanuel Macron of France said al-Assad's O'Brien",
+        "PRESIDENT Joe Biden said ﬁne Ⅳ straße",
+    ],
+)
+def test_word_keys_match_the_window_fold(text: str) -> None:
+    item = Item(text, [])
+    for pos in range(len(text)):
+        for limit in (1, 5, 10):
+            assert PatternReader._words(item, pos, limit) == _reference(text, pos, limit)
