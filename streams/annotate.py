@@ -15,24 +15,11 @@ from streams.dedup.exact import ExactDedup
 from streams.dedup.identity import content_hash, digest
 from streams.dedup.urls import canonical_url
 from streams.errors import InputError
+from streams.records.inputs import analysed_text
 from streams.tagging import Tagger
 
 # Offline there is no clock to window by: every earlier line of the run counts.
 _FOREVER = float("inf")
-
-
-def _text_of(obj: dict[str, Any]) -> tuple[str, int | None]:
-    """The analysed text and where its title ends (None when `text` was given)."""
-    text = obj.get("text")
-    if isinstance(text, str):
-        return text, None
-    title, summary = obj.get("title"), obj.get("summary")
-    if not isinstance(title, str | None) or not isinstance(summary, str | None):
-        raise InputError("'title' and 'summary' must be strings")
-    if title is None and summary is None:
-        raise InputError("needs 'text' or 'title' and/or 'summary'")
-    title = title or ""
-    return f"{title}\n{summary or ''}", len(title)
 
 
 class Annotator:
@@ -51,7 +38,7 @@ class Annotator:
         ident = obj.get("id")
         if not isinstance(ident, str | int) or isinstance(ident, bool):
             raise InputError("'id' (string or number) is required")
-        text, title_end = _text_of(obj)
+        text, title_end = analysed_text(obj)
         lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
         tags = self.tagger.tag(text, lang).to_json()
         fired = sorted({hit.rule.id for hit in self.engine.evaluate(text, title_end)})

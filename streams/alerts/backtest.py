@@ -15,6 +15,7 @@ from streams.dedup.exact import ExactDedup
 from streams.dedup.identity import content_hash, digest
 from streams.dedup.urls import canonical_url
 from streams.errors import InputError
+from streams.records.inputs import analysed_text
 from streams.tagging import Tagger
 
 SAMPLES_PER_RULE = 3
@@ -30,20 +31,6 @@ class Report:
     matched: Counter[str] = field(default_factory=Counter)
     alerts: Counter[str] = field(default_factory=Counter)
     samples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _analysed(obj: dict[str, Any]) -> tuple[str, int | None]:
-    if isinstance(obj.get("text"), str):
-        return obj["text"], None
-    title, summary = obj.get("title"), obj.get("summary")
-    if (
-        not isinstance(title, str | None)
-        or not isinstance(summary, str | None)
-        or (title, summary) == (None, None)
-    ):
-        raise InputError("needs 'text' or 'title' and/or 'summary' strings")
-    title = title or ""
-    return f"{title}\n{summary or ''}", len(title)
 
 
 class Backtest:
@@ -79,7 +66,7 @@ class Backtest:
     def add(self, obj: Any) -> None:
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str | int):
             raise InputError("each item must be a JSON object with an 'id'")
-        text, title_end = _analysed(obj)
+        text, title_end = analysed_text(obj)
         self.report.items += 1
         story = obj.get("story_id")
         if not isinstance(story, str):
