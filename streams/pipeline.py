@@ -47,11 +47,14 @@ class Pipeline:
         )
 
     @staticmethod
-    def dedup(store: Store, window_seconds: float, item: Item, now: float) -> Decision:
-        """Decide whether the item is new, a duplicate or an update, recording it in `store`."""
+    def dedup(
+        store: Store, window_seconds: float, item: Item, now: float, source: str | None = None
+    ) -> Decision:
+        """Decide whether the item is new, a duplicate or an update, recording it in `store`
+        (`source`: the input record's "partition:offset", so a replay repeats its decision)."""
         policy = ExactDedup(store, window_seconds)
         raw = item.raw
-        return policy.decide(raw.id, raw.canonical_url, raw.content_hash, now)
+        return policy.decide(raw.id, raw.canonical_url, raw.content_hash, now, source)
 
     @staticmethod
     def duplicate_record(item: Item, decision: Decision, now: datetime) -> Duplicate:
@@ -84,7 +87,14 @@ class Pipeline:
             feed_name=raw.feed.name,
         )
 
-    def alerts(self, item: Item, gate: AlertGate, now: float, alerted: datetime | None = None) -> list[Alert]:
+    def alerts(
+        self,
+        item: Item,
+        gate: AlertGate,
+        now: float,
+        alerted: datetime | None = None,
+        source: str | None = None,
+    ) -> list[Alert]:
         """The alerts this story version raises: one per rule and story within its cooldown,
         plus `update` alerts for rules that ask for them when new terms match."""
         text = item.raw.text
@@ -92,7 +102,7 @@ class Pipeline:
         out = []
         for hit in self.engine.evaluate(text, title_end=len(item.raw.title), context=self.context(item)):
             terms = {m.term for m in hit.matches}
-            kind = gate.decide(hit.rule, story, terms, now)
+            kind = gate.decide(hit.rule, story, terms, now, source)
             if kind is None:
                 continue
             out.append(

@@ -28,17 +28,49 @@ class AlertGate:
         self.store = store
         self.default_cooldown = default_cooldown
 
-    def decide(self, rule: Rule, story_id: str, terms: Iterable[str], now: float) -> str | None:
-        """Record and return "new", "update" or None (already alerted within the cooldown)."""
+    def decide(
+        self, rule: Rule, story_id: str, terms: Iterable[str], now: float, source: str | None = None
+    ) -> str | None:
+        """Record and return "new", "update" or None (already alerted within the cooldown).
+
+        `source` names the input record ("partition:offset" in the worker): a record that
+        already fired this rule (a replay after a crash, when the state was saved but the alert
+        may not have been sent) fires again with the same kind, so the alert — which has the
+        same id — is re-sent rather than lost.
+        """
         key = f"{rule.id}|{story_id}"
         matched = set(terms)
         entry = self.store.get(key)
+        if entry is not None and source is not None and source in entry.get("sources", {}):
+            return str(entry["sources"][source])
         cooldown = rule.cooldown if rule.cooldown is not None else self.default_cooldown
         if entry is None or now - float(entry["fired"]) > cooldown:
-            self.store[key] = {"fired": now, "terms": sorted(matched), "seen": now}
+            self.store[key] = {
+                "fired": now,
+                "terms": sorted(matched),
+                "seen": now,
+                **_sources({}, source, NEW),
+            }
             return NEW
         known = set(entry["terms"])
         if rule.updates and not matched <= known:
-            self.store[key] = {**entry, "terms": sorted(known | matched), "seen": now}
+            self.store[key] = {
+                **entry,
+                "terms": sorted(known | matched),
+                "seen": now,
+                **_sources(entry.get("sources", {}), source, UPDATE),
+            }
             return UPDATE
         return None
+
+
+# A story fires a rule a handful of times at most; keep that many firing records per entry.
+_MAX_SOURCES = 8
+
+
+def _sources(previous: dict[str, str], source: str | None, kind: str) -> dict[str, dict[str, str]]:
+    if source is None:
+        return {"sources": dict(previous)} if previous else {}
+    kept = dict(list(previous.items())[-(_MAX_SOURCES - 1) :])
+    kept[source] = kind
+    return {"sources": kept}

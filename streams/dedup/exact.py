@@ -54,14 +54,25 @@ class ExactDedup:
         canonical_url: str | None,
         content_hash: str,
         now: float,
+        source: str | None = None,
     ) -> Decision:
         """Decide and record. Keys: "id:<item id>", "url:<canonical>", "content:<hash>".
 
         An item that matches a remembered id, URL or content belongs to that story. It is a
         `duplicate` if the story has already been seen with this exact content (in any order:
         the original re-sent after an update is still a duplicate), else an `update`.
+
+        `source` names the input record ("partition:offset" in the worker). A record the
+        policy has already recorded — a replay after a crash, when the state reached the
+        changelog but the stage's output may not have reached its topic — gets its first
+        decision again, so the stage re-sends its output instead of losing it (at-least-once;
+        downstream consumers see the same item id again and can drop it by key).
         """
         content_key = f"content:{content_hash}"
+        if source is not None:
+            version = self._live(content_key, now)
+            if version is not None and version.get("src") == source:
+                return self._replayed(version, item_id)
         keys = [("same_id", f"id:{item_id}")]
         if canonical_url:
             keys.append(("same_url", f"url:{canonical_url}"))
@@ -76,7 +87,13 @@ class ExactDedup:
             changed = version is None or version["story_id"] != story
             if changed:
                 # Remember this version of the story, so the same text again is a duplicate.
-                self.store[content_key] = {**entry, "content_hash": content_hash, "seen": now}
+                self.store[content_key] = {
+                    **entry,
+                    "content_hash": content_hash,
+                    "seen": now,
+                    "src": source,
+                    "reason": reason,
+                }
             return Decision(
                 kind="update" if changed else "duplicate",
                 story_id=story,
@@ -85,10 +102,28 @@ class ExactDedup:
                 text_changed=changed,
             )
 
-        entry = {"item_id": item_id, "story_id": item_id, "content_hash": content_hash, "seen": now}
+        entry = {
+            "item_id": item_id,
+            "story_id": item_id,
+            "content_hash": content_hash,
+            "seen": now,
+            "src": source,
+        }
         for _, key in keys:
             self.store[key] = entry
         return Decision(kind="new", story_id=item_id)
+
+    @staticmethod
+    def _replayed(version: dict[str, Any], item_id: str) -> Decision:
+        if version["item_id"] == item_id:  # this record started the story
+            return Decision(kind="new", story_id=version["story_id"])
+        return Decision(
+            kind="update",
+            story_id=version["story_id"],
+            duplicate_of=version["item_id"],
+            reason=version.get("reason") or "same_id",
+            text_changed=True,
+        )
 
     @staticmethod
     def purge(store: MutableMapping[str, Any], window: float, now: float) -> int:

@@ -139,7 +139,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                 item = Item.from_json(decode(event, "item"))
                 now = event.message.timestamp or time.time()
                 store = WindowedStore(seen, window.total_seconds())
-                decision = pipe.dedup(store, window.total_seconds(), item, now)
+                source = f"{event.message.partition}:{event.message.offset}"
+                decision = pipe.dedup(store, window.total_seconds(), item, now, source)
                 story_item = item.with_story(decision.story_id).to_json()
                 validate("item", story_item)
                 sends: list[tuple[Any, str, dict[str, Any]]] = []
@@ -180,7 +181,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                 # the gate's state is keyed by story, like this topic.
                 gate = AlertGate(WindowedStore(fired, window.total_seconds()), window.total_seconds())
                 outgoing = []
-                for found in pipe.alerts(item, gate, now=event.message.timestamp or time.time()):
+                now = event.message.timestamp or time.time()
+                source = f"{event.message.partition}:{event.message.offset}"
+                for found in pipe.alerts(item, gate, now=now, source=source):
                     out = found.to_json()
                     validate("alert", out)
                     outgoing.append((found.rule, out))

@@ -118,3 +118,14 @@ def test_gate_update_alert_only_for_new_terms() -> None:
 def test_alert_ids_are_stable() -> None:
     assert alert_id("r", "s") == alert_id("r", "s")
     assert alert_id("r", "s", ["b", "a"]) == alert_id("r", "s", ["a", "b"]) != alert_id("r", "s")
+
+
+def test_gate_replay_of_the_same_record_fires_again() -> None:
+    rule = rule_of("  - {id: r, all: [ceasefire], updates: true}\n")
+    gate = AlertGate({}, default_cooldown=86400)
+    assert gate.decide(rule, "s", {"هدنة"}, now=0, source="1:5") == NEW
+    assert gate.decide(rule, "s", {"هدنة"}, now=1, source="1:5") == NEW  # replay: re-send
+    assert gate.decide(rule, "s", {"هدنة"}, now=2, source="1:6") is None  # another record
+    assert gate.decide(rule, "s", {"هدنة", "ceasefire"}, now=3, source="1:7") == UPDATE
+    assert gate.decide(rule, "s", {"هدنة", "ceasefire"}, now=4, source="1:7") == UPDATE
+    assert gate.decide(rule, "s", {"هدنة"}, now=5, source="1:5") == NEW  # still remembered

@@ -67,3 +67,23 @@ def test_update_and_republish_in_either_order() -> None:
         policy.decide("a" * 32, "https://x/1", "v1", now=0)
         kinds = [policy.decide(f"{i}" * 32, "https://x/1", h, now=1 + i).kind for i, h in enumerate(order)]
         assert sorted(kinds) == ["duplicate", "update"], order
+
+
+def test_replayed_records_get_their_first_decision_again() -> None:
+    policy = ExactDedup({}, WINDOW)
+    first = policy.decide("a" * 32, "https://x/1", "v1", now=0, source="0:10")
+    assert first.kind == "new"
+    # The same record again (a replay after a crash): new again, so its output is re-sent.
+    assert policy.decide("a" * 32, "https://x/1", "v1", now=5, source="0:10").kind == "new"
+    # The same item in another record (republished): a duplicate.
+    assert policy.decide("a" * 32, "https://x/1", "v1", now=6, source="0:11").kind == "duplicate"
+    update = policy.decide("b" * 32, "https://x/1", "v2", now=7, source="0:12")
+    replayed = policy.decide("b" * 32, "https://x/1", "v2", now=8, source="0:12")
+    assert update.kind == replayed.kind == "update"
+    assert (
+        replayed.story_id == "a" * 32 and replayed.duplicate_of == "a" * 32 and replayed.reason == "same_url"
+    )
+    # Without a source (offline), the same id again is a duplicate as before.
+    offline = ExactDedup({}, WINDOW)
+    offline.decide("a" * 32, None, "v1", now=0)
+    assert offline.decide("a" * 32, None, "v1", now=1).kind == "duplicate"
