@@ -113,6 +113,28 @@ def _fold_word(word: str) -> str:
     return normalize(word).text
 
 
+@lru_cache(maxsize=16)
+def _glued_run(limit: int) -> re.Pattern[str]:
+    """A pattern reading up to `limit` words separated by whitespace only, one group per word.
+
+    Nested optional groups: greedy, and every later group optional, so each word is the same
+    maximal `_WORD` match `finditer` would find, and the engine never backtracks into one.
+    """
+    pattern = ""
+    for _ in range(limit):
+        pattern = f"\\s*({_WORD.pattern})" + (f"(?:{pattern})?" if pattern else "")
+    return re.compile(pattern)
+
+
+def _key(text: str, start: int, end: int, pos: int, folded: str | None) -> str:
+    """The key of the word text[start:end] in the window at `pos` (see `PatternReader._words`)."""
+    if folded is None:
+        return _fold_word(text[start:end])
+    if folded:
+        return folded[start - pos : end - pos]
+    return phrase_key(text[start:end])
+
+
 def _is_one_to_one(window: str) -> bool:
     """True if `normalize` folds `window` character by character, one to one (its fast path)."""
     return _NOT_ONE_TO_ONE.search(window) is None
@@ -156,31 +178,37 @@ class PatternReader:
     def _words(item: Item, pos: int, limit: int) -> list[_Word]:
         """Up to `limit` words after `pos`, stopping after the first that follows punctuation.
 
-        A word's key is the slice of the window's `normalize` key; when the window folds one
-        to one (nearly always), that is the word's own fold, cached, so the window is never
-        folded as a whole. Otherwise (a rare many-to-one fold) each word is keyed on its own.
+        One anchored match reads the run of words joined by whitespace only (the usual case,
+        and all a name can be); one search then adds the word after punctuation, if any. A
+        word's key is its own fold (cached) when the window folds one to one (nearly always),
+        else a slice of the window's `normalize` key, or (a rare many-to-one fold) its own key.
         """
-        window = item.text[pos : pos + _WINDOW]
+        text = item.text
+        stop = pos + _WINDOW
         folded: str | None = None
-        if not _is_one_to_one(window):
+        if _NOT_ONE_TO_ONE.search(text, pos, stop) is not None:
+            window = text[pos:stop]
             folded = normalize(window).text
             if len(folded) != len(window):
                 folded = ""
         out: list[_Word] = []
-        prev = 0
-        for m in _WORD.finditer(window):
-            start, end = m.span()
-            glued = not window[prev:start].strip()
+        run = _glued_run(limit).match(text, pos, stop)
+        end = pos
+        if run is not None:
+            # `regs`: every group's span in one call; an unmatched group's is (-1, -1).
             if folded is None:
-                key = _fold_word(m.group())
-            elif folded:
-                key = folded[start:end]
+                fold = _fold_word
+                out = [(s, e, fold(text[s:e]), True) for s, e in run.regs[1:] if s >= 0]
             else:
-                key = phrase_key(m.group())
-            out.append((pos + start, pos + end, key, glued))
-            if not glued or len(out) >= limit:
-                break  # a name never runs past punctuation
-            prev = end
+                out = [(s, e, _key(text, s, e, pos, folded), True) for s, e in run.regs[1:] if s >= 0]
+            if len(out) >= limit:
+                return out
+            end = run.end()
+        after = _WORD.search(text, end, stop)
+        if after is not None:
+            start = after.start()
+            glued = not text[end:start].strip()
+            out.append((start, after.end(), _key(text, start, after.end(), pos, folded), glued))
         return out
 
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:

@@ -21,15 +21,6 @@ _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
 
 
-def _case_ok(match: Match[Entry]) -> bool:
-    case = match.payload.case
-    if case == "upper":
-        return match.text == match.text.upper()
-    if case == "title":
-        return match.text[:1].isupper()
-    return True
-
-
 def _choose(readings: list[Entry], context: set[str]) -> Entry:
     """One reading of an ambiguous piece of text.
 
@@ -49,6 +40,14 @@ class Tagger:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
         self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
+        # ASCII characters a word before a place may end with and still key to a not_after
+        # word: a key's last letter in either case, whitespace, or a separator the key drops
+        # ("lake-"). The key of a word ending in any other ASCII character ends with that
+        # character lower-cased, so one set lookup rules most English places out.
+        finals = {key[-1] for key in gazetteer.not_after}
+        self._maybe_after = frozenset(
+            ch for ch in map(chr, range(128)) if ch.lower() in finals or ch.isspace() or ch in "-\"'"
+        )
 
     @classmethod
     def default(cls) -> Tagger:
@@ -63,23 +62,32 @@ class Tagger:
         for match in gazetteer.matcher.find(text):
             entry = match.payload
             case = entry.case
-            if case is not None and not _case_ok(match):
-                continue
+            if case is not None:  # an English name's case: "US" in capitals, "Jordan" capitalised
+                surface = match.text
+                if case == "upper" and surface != surface.upper():
+                    continue
+                if case == "title" and not surface[:1].isupper():
+                    continue
             (triggers if entry.kind == "trigger" else names).append(match)
         groups = _groups(names)
         not_after = gazetteer.not_after
-        kept: list[list[Match[Entry]]] = []
         context: set[str] = set()
+        # A lone reading is resolved at once; an ambiguous group holds its place until every
+        # unambiguous country (the context) is known.
+        resolved: list[tuple[Match[Entry], Entry]] = []
+        ambiguous: list[tuple[int, list[Match[Entry]]]] = []
         for group in groups:
             if len(group) == 1:
-                entry = group[0].payload
+                match = group[0]
+                entry = match.payload
                 kind = entry.kind
-                if kind == "block" or (
-                    kind == "place" and not_after and self._cancelled(text, group[0].extent[0])
-                ):
+                if kind == "block":
+                    continue
+                if kind == "place" and not_after and self._cancelled(text, match.extent[0]):
                     continue
                 if entry.country:
                     context.add(entry.country)
+                resolved.append((match, entry))
             else:
                 payloads = [m.payload for m in group]
                 if any(e.kind == "block" for e in payloads):
@@ -93,14 +101,11 @@ class Tagger:
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries:
                     context.update(c for c in countries if c)
-            kept.append(group)
-        resolved: list[tuple[Match[Entry], Entry]] = []
-        for group in kept:
-            if len(group) == 1:
-                resolved.append((group[0], group[0].payload))
-            else:
-                entry = _choose([m.payload for m in group], context)
-                resolved.append((next(m for m in group if m.payload is entry), entry))
+                ambiguous.append((len(resolved), group))
+                resolved.append((group[0], payloads[0]))
+        for i, group in ambiguous:
+            entry = _choose([m.payload for m in group], context)
+            resolved[i] = (next(m for m in group if m.payload is entry), entry)
         found_actors = self._patterns(text, triggers, resolved) if triggers else []
         return self._tags(text, lang, resolved, found_actors)
 
@@ -108,7 +113,10 @@ class Tagger:
         """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
         if not start or not text[start - 1].isspace():
             return False
-        words = text[max(0, start - _LOOK_BACK) : start].split()
+        if start >= 2 and text[start - 2].isascii() and text[start - 2] not in self._maybe_after:
+            return False
+        # The last word only: rsplit stops after one cut, where split() would cut them all.
+        words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
         return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
 
     def _patterns(
@@ -117,10 +125,13 @@ class Tagger:
         """Actors found by the patterns around trigger words (see patterns.py)."""
         by_extent: dict[tuple[int, int], list[Trigger]] = {}
         spans: dict[tuple[int, int], tuple[int, int]] = {}
-        for match in longest_non_overlapping(triggers) if len(triggers) > 1 else triggers:
-            if match.payload.trigger is not None:
-                by_extent.setdefault(match.extent, []).append(match.payload.trigger)
-                spans[match.extent] = (match.start, match.end)
+        # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
+        # triggers don't overlap (nearly always).
+        for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
+            for match in group:
+                if match.payload.trigger is not None:
+                    by_extent.setdefault(match.extent, []).append(match.payload.trigger)
+                    spans[match.extent] = (match.start, match.end)
         if not by_extent:
             return []
         extent_ends = [m.extent[1] for m, _ in resolved]
@@ -154,9 +165,14 @@ class Tagger:
     ) -> Tags:
         # A pattern's span replaces the names it contains (السودان in حركة تحرير السودان).
         if found:
-            resolved = [
-                (m, e) for m, e in resolved if not any(f.start <= m.start and m.end <= f.end for f in found)
-            ]
+            if len(found) == 1:  # the usual case: one comparison per name, no generator
+                lo, hi = found[0].start, found[0].end
+                resolved = [(m, e) for m, e in resolved if not (lo <= m.start and m.end <= hi)]
+            else:
+                spans = [(f.start, f.end) for f in found]
+                resolved = [
+                    (m, e) for m, e in resolved if not any(lo <= m.start and m.end <= hi for lo, hi in spans)
+                ]
         countries: set[str] = set()
         places: set[str] = set()
         actors: dict[str, Actor] = {}
@@ -188,7 +204,7 @@ class Tagger:
             countries=tuple(sorted(countries)),
             places=tuple(sorted(places)),
             regions=self._regions(countries),
-            actors=tuple(actors[k] for k in sorted(actors)),
+            actors=tuple(map(actors.__getitem__, sorted(actors))),
             mentions=tuple(mentions),
         )
 

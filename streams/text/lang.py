@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 # Letters only Persian (پ چ ژ گ) or Urdu (ٹ ڈ ڑ ں ھ ہ ے) use: one of them in Arabic-script
 # text tells it is not Arabic. Farsi yeh ی and keheh ک are left out on purpose: Arabic feeds
@@ -46,9 +47,24 @@ _OTHER_NON_LETTER = re.compile(
 # letters and blanks everything else, and bytes.split() cuts the words out at C speed.
 _ASCII_WORDS = bytes(b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20 for b in range(256))
 _ENGLISH_BYTES = frozenset(word.encode() for word in _ENGLISH)
+# ASCII bytes that are not letters: deleting them leaves the letters, counted in C.
+_ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
+# Countable characters other than Latin letters and Persian/Urdu letters: text made only of
+# these (most Arabic text) needs neither a Latin count nor a Persian/Urdu check, so one scan
+# replaces three.
+_NOT_PLAIN_ARABIC = re.compile(
+    "[^"
+    + "".join(
+        re.escape(ch)
+        for ch in _COUNTABLE_CHARS
+        if not _LATIN_LETTER.match(ch) and ch not in _PERSIAN and ch not in _URDU
+    )
+    + "]"
+)
 # Share of Latin words that must be English function words (news prose sits near 0.3-0.5).
 _ENGLISH_SHARE = 0.12
 _KNOWN = frozenset({"ar", "en", "fa", "ur"})
+W = TypeVar("W", str, bytes)
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
@@ -59,31 +75,54 @@ def detect_language(text: str, hint: str | None = None) -> str:
     feed's declared language) is trusted whenever the script agrees with it, so an English
     feed's "Live: Gaza" headline stays "en" and a hint for another Latin language is kept.
     """
-    arabic, latin, total = _count_letters(text)
+    data = text.encode("ascii") if text.isascii() else None
+    plain_arabic = data is None and _NOT_PLAIN_ARABIC.search(text) is None
+    if data is not None:  # every ASCII character is countable; the letters are ASCII letters
+        arabic, latin = 0, len(data.translate(None, _ASCII_NON_LETTERS))
+        total = latin
+    elif plain_arabic:
+        arabic = total = len(text) - text.count(" ") - len(_OTHER_NON_LETTER.findall(text))
+        latin = 0
+    else:
+        arabic, latin, total = _count_letters(text)
     base = hint.split("-")[0].lower() if hint else None
     if total == 0 or max(arabic, latin, total - arabic - latin) * 2 < total:
         return hint or "und"  # no letters, or no script in the majority
     if arabic * 2 >= total:
         guess = "ar"
-        if _PERSIAN_OR_URDU.search(text):
+        if not plain_arabic and _PERSIAN_OR_URDU.search(text):
             chars = set(text)
             guess = "fa" if chars & _PERSIAN else "ur" if chars & _URDU else "ar"
         return hint if hint and base in {"ar", "fa", "ur"} else guess
     if latin * 2 >= total:
         if hint and (base == "en" or base not in _KNOWN | {"und"}):
             return hint  # English, or a Latin-script language we cannot tell apart
-        if text.isascii():
-            ascii_words = text.encode("ascii").translate(_ASCII_WORDS).split()
-            words, english = len(ascii_words), sum(map(_ENGLISH_BYTES.__contains__, ascii_words))
+        if data is not None:
+            english = _english_share_reached(data.translate(_ASCII_WORDS).split(), _ENGLISH_BYTES)
         else:
-            found = _WORD.findall(text.lower())
-            words, english = len(found), sum(map(_ENGLISH.__contains__, found))
-        return "en" if words and english / words >= _ENGLISH_SHARE else "und"
+            english = _english_share_reached(_WORD.findall(text.lower()), _ENGLISH)
+        return "en" if english else "und"
     return hint if hint and base not in _KNOWN else "und"
 
 
+def _english_share_reached(words: list[W], vocabulary: frozenset[W]) -> bool:
+    """True if at least `_ENGLISH_SHARE` of `words` are in `vocabulary`.
+
+    A share the first half of the words reaches, all of them reach: English prose usually
+    gets there in its first half, so the rest is only counted when needed.
+    """
+    if not words:
+        return False
+    half = len(words) // 2
+    english = sum(map(vocabulary.__contains__, words[:half]))
+    if english / len(words) >= _ENGLISH_SHARE:
+        return True
+    english += sum(map(vocabulary.__contains__, words[half:]))
+    return english / len(words) >= _ENGLISH_SHARE
+
+
 def _count_letters(text: str) -> tuple[int, int, int]:
-    """Arabic letters, Latin letters and all letters (str.isalpha) in `text`."""
+    """Arabic letters, Latin letters and all letters (str.isalpha) in `text` (not all ASCII)."""
     if _UNCOUNTABLE.search(text):
         arabic = len(_ARABIC_LETTER.findall(text))
         latin = len(_LATIN_LETTER.findall(text))

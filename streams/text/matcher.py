@@ -119,6 +119,23 @@ class Match(Generic[T]):
     # Original offsets of the whole match, proclitics and `before` context included.
     extent: tuple[int, int]
 
+    def __init__(
+        self, start: int, end: int, text: str, payload: T, normalized: str, extent: tuple[int, int]
+    ) -> None:
+        # The generated frozen __init__ goes through object.__setattr__ per field; the slot
+        # descriptors cost half as much, and find() makes a Match per hit.
+        _match_start(self, start)
+        _match_end(self, end)
+        _match_text(self, text)
+        _match_payload(self, payload)
+        _match_normalized(self, normalized)
+        _match_extent(self, extent)
+
+
+_match_start, _match_end, _match_text, _match_payload, _match_normalized, _match_extent = (
+    Match.__dict__[name].__set__ for name in ("start", "end", "text", "payload", "normalized", "extent")
+)
+
 
 class PhraseMatcher(Generic[T]):
     """Add phrases with payloads, `build()` once, then `find()` in any number of texts."""
@@ -192,24 +209,41 @@ class PhraseMatcher(Generic[T]):
         key = folded.key
         size = len(key)
         is_word = _IS_WORD_CHAR
-        span = None if folded.is_identity else folded.span
         found: list[Match[T]] = []
+        hits = self._automaton.iter(key)
+        # Hits come by end offset, which is also start order unless matches nest or overlap:
+        # track whether the list is already in (start, longest first) order, to skip the sort.
+        ordered = True
+        prev_first = prev_end = -1
         # Boundaries are checked per hit, never per character: hits are few.
-        for last, (length, readings) in self._automaton.iter(key):
-            first = last - length + 1
-            if (first and is_word[key[first - 1]]) or (last + 1 < size and is_word[key[last + 1]]):
-                continue
-            extent = span(first, last + 1) if span else (first, last + 1)
-            for skip, payload, normalized in readings:
-                if not skip:
-                    start, end = extent
-                elif span:
-                    start, end = span(first + skip, last + 1)
-                else:
-                    start, end = first + skip, last + 1
-                found.append(Match(start, end, text[start:end], payload, normalized, extent))
-        if len(found) > 1:
-            found.sort(key=_by_extent)
+        if folded.is_identity:  # key offsets are original offsets: the common case, kept lean
+            for last, (length, readings) in hits:
+                first = last - length + 1
+                end = last + 1
+                if (first and is_word[key[first - 1]]) or (end < size and is_word[key[end]]):
+                    continue
+                if first < prev_first or (first == prev_first and end > prev_end):
+                    ordered = False
+                prev_first, prev_end = first, end
+                extent = (first, end)
+                for skip, payload, normalized in readings:
+                    start = first + skip
+                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+        else:
+            span = folded.span
+            for last, (length, readings) in hits:
+                first = last - length + 1
+                if (first and is_word[key[first - 1]]) or (last + 1 < size and is_word[key[last + 1]]):
+                    continue
+                extent = span(first, last + 1)
+                if extent[0] < prev_first or (extent[0] == prev_first and extent[1] > prev_end):
+                    ordered = False
+                prev_first, prev_end = extent
+                for skip, payload, normalized in readings:
+                    start, end = span(first + skip, last + 1) if skip else extent
+                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+        if not ordered:
+            found.sort(key=_by_extent)  # stable: a no-op on a list already in order
         return found
 
 

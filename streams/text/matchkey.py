@@ -48,6 +48,8 @@ _MARK_RUN = re.compile(f"[{_MARKS}]*")
 # One regex finds every deletion: a run of deleted characters, or a space followed by more
 # separators (now spaces) and deleted characters, of which only the first space stays.
 _EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
+# `_EDITS` in text with nothing to delete: a space followed by more spaces (the first stays).
+_SPACE_RUN = re.compile("( ) +")
 
 # Code points the fast path may take: Latin up to Latin Extended-B, Greek, Cyrillic,
 # Arabic and its supplement, general punctuation, currency signs, the minus sign and the BOM. Outside these
@@ -151,12 +153,15 @@ class MatchKey:
         if not plain and _REPLACE_RARE.search(folded):
             for source in set(_REPLACE_RARE.findall(folded)):
                 folded = folded.replace(source, _REPLACE[source])
-        if "  " not in folded and (plain or not _DELETED_ANY.search(folded)):
+        deletions = not plain and _DELETED_ANY.search(folded) is not None
+        if not deletions and "  " not in folded:
             self.key = folded
             return
         pieces: list[str] = []
         pos = shift = 0
-        for edit in _EDITS.finditer(folded):
+        # Without deletions the edits are only runs of spaces, which a regex with a literal
+        # prefix finds far faster than `_EDITS` (whose alternation is tried at every space).
+        for edit in (_EDITS if deletions else _SPACE_RUN).finditer(folded):
             start, end = edit.span()
             kept = 1 if edit.group(1) else 0
             pieces.append(folded[pos : start + kept])

@@ -46,6 +46,9 @@ def _reference(text: str, pos: int, limit: int) -> list[tuple[int, int, str, boo
         "قال الرئيـــس \u200fالأمريكي جو بايدن، إن",
         "President Emmanuel Macron of France said al-Assad's O'Brien",
         "PRESIDENT Joe Biden said ﬁne Ⅳ straße",
+        # Words glued without a space (a-bـc), a hyphen left hanging, junk between words.
+        "said a-bـc d abc- def x ,y z__w 12 al-'Assad",
+        "   قال  \t الرئيس\nالأمريكي (جو) بايدن",
     ],
 )
 def test_word_keys_match_the_window_fold(text: str) -> None:

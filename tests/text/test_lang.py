@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from streams.text import lang
 from streams.text.lang import detect_language
 
 
@@ -30,3 +33,52 @@ def test_detect_language(text: str, hint: str | None, lang: str) -> None:
 
 def test_arabic_hint_does_not_override_latin_text() -> None:
     assert detect_language("Putin and Erdogan agree on a ceasefire in Idlib", "ar") == "en"
+
+
+def _reference(text: str, hint: str | None) -> str:
+    """`detect_language` written plainly: letters counted one by one, every check run."""
+    arabic = len(lang._ARABIC_LETTER.findall(text))
+    latin = len(lang._LATIN_LETTER.findall(text))
+    total = sum(map(str.isalpha, text))
+    base = hint.split("-")[0].lower() if hint else None
+    if total == 0 or max(arabic, latin, total - arabic - latin) * 2 < total:
+        return hint or "und"
+    if arabic * 2 >= total:
+        chars = set(text)
+        guess = "fa" if chars & lang._PERSIAN else "ur" if chars & lang._URDU else "ar"
+        return hint if hint and base in {"ar", "fa", "ur"} else guess
+    if latin * 2 >= total:
+        if hint and (base == "en" or base not in {"ar", "en", "fa", "ur", "und"}):
+            return hint
+        found = lang._WORD.findall(text.lower())
+        english = sum(map(lang._ENGLISH.__contains__, found))
+        return "en" if found and english / len(found) >= lang._ENGLISH_SHARE else "und"
+    return hint if hint and base not in {"ar", "en", "fa", "ur"} else "und"
+
+
+# Arabic letters and punctuation (the plain-Arabic scan), Persian/Urdu letters, Latin letters,
+# digits and a few characters the counting fast paths don't take (CJK, an emoji, a ligature).
+_LANG_ALPHABET = "ابتثجحدرسعلمنهوي ءآأإةى ،؛؟.,:!-«»0123456789٠١٢پچژگٹڈڑںھہےabcXYZéÉñ 中😀ﷲ\u064e\u0640\u200f"
+
+
+@settings(max_examples=500)
+@given(
+    st.text(alphabet=_LANG_ALPHABET, max_size=60), st.sampled_from([None, "ar", "en", "fr", "fa-IR", "und"])
+)
+@example("قال بوتين، في مؤتمر صحفي 2020", None)
+@example("Putin and Erdogan agree, says the Kremlin", None)
+@example("یہ ایک خبر ہے", "ar")
+def test_fast_paths_agree_with_plain_counting(text: str, hint: str | None) -> None:
+    assert detect_language(text, hint) == _reference(text, hint)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.sampled_from(["the", "of", "Gaza", "truce", "talks", "a", "1", "-", ",", "é", "x"]), max_size=30
+    ),
+    st.sampled_from([None, "en", "fr"]),
+)
+def test_english_share_agrees_with_plain_counting(words: list[str], hint: str | None) -> None:
+    text = " ".join(words)
+    assert detect_language(text, hint) == _reference(text, hint)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.text.matcher import (
     Match,
@@ -150,3 +152,16 @@ def test_lifecycle_errors() -> None:
     assert m.find("anything") == []
     with pytest.raises(RuntimeError):
         m.add("late", "x")
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(["a", "b", "c", "ب", "الب", "a-b", "د"]), max_size=12))
+def test_find_is_sorted_by_start_then_longest_first(words: list[str]) -> None:
+    # Nested and overlapping phrases (a b, b c, a b c …) break the hits' end-offset order.
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    for phrase in ("a", "b", "a b", "b c", "a b c", "c a", "ب", "ب د", "د ب"):
+        matcher.add(phrase, phrase)
+    matcher.build()
+    for text in (" ".join(words), "  ".join(words), "\u200f".join(words)):
+        found = matcher.find(text)
+        assert found == sorted(found, key=lambda m: (m.extent[0], -m.extent[1]))

@@ -35,6 +35,7 @@ def _spans(key: MatchKey) -> list[tuple[int, int]]:
 @given(texts)
 @example("إِدْلِبُ \u200f - بِسُورِيَّةَ")
 @example("ΣΟΦΙΑΣ  x")
+@example("cease - fire  now \t ok")  # separator runs but nothing deleted (the space-run scan)
 def test_fast_path_equals_exact_path(text: str) -> None:
     fast, exact = MatchKey(text), exact_key(text)
     assert is_fast(text)
