@@ -10,13 +10,36 @@ from typing import TypeVar
 # sometimes contain them through Persian keyboards.
 _PERSIAN = frozenset("پچژگ")
 _URDU = frozenset("ٹڈڑںھہے")
-# Frequent English function words; Latin-script text with enough of them is English.
+# Frequent English function words, and the words English news headlines are made of (they
+# have few function words: "Russia, Turkey agree Idlib ceasefire"); Latin-script text with
+# enough of them is English.
 # fmt: off
 _ENGLISH = frozenset({
     "the", "a", "an", "of", "to", "in", "on", "and", "for", "with", "from", "by", "at",
     "is", "are", "was", "were", "be", "has", "have", "had", "that", "this", "it", "its",
     "as", "after", "over", "says", "said", "will", "not", "but", "who", "new",
+    "amid", "against", "into", "about", "more", "than", "up", "out", "back", "off", "how",
+    "what", "why", "when", "where", "could", "would", "should", "can", "may", "they", "their",
+    "he", "she", "his", "her", "we", "you", "say", "kill", "kills", "killed", "dead", "dies",
+    "attack", "attacks", "strike", "strikes", "talks", "agree", "agrees", "deal", "war",
+    "calls", "urges", "warns", "president", "minister", "government", "police", "people",
+    "holds", "hold", "vote", "election", "protest", "protests", "leader", "forces", "troops",
+    "rebels", "peace", "truce", "ceasefire", "crisis", "aid", "wounded", "arrested", "court",
+    "spoke", "talk", "meets", "meet", "visit", "visits", "plan", "week", "year", "years",
 })
+# Distinctive function words of the Latin-script languages a news feed is likeliest to carry
+# besides English: text with more of these than English words is not called English.
+_OTHER_LATIN = {
+    "fr": frozenset({"le", "les", "des", "du", "et", "est", "une", "dans", "sur", "pour", "avec",
+                     "qui", "que", "pas", "aux", "au", "ses", "ces", "il", "elle", "ont", "été"}),
+    "es": frozenset({"el", "los", "las", "del", "y", "es", "una", "por", "para", "con", "que",
+                     "se", "su", "como", "más", "al"}),
+    "de": frozenset({"der", "die", "das", "und", "ist", "nicht", "mit", "den", "dem", "ein",
+                     "eine", "zu", "von", "auf", "für", "im", "sich", "auch", "wird"}),
+    "it": frozenset({"il", "lo", "gli", "della", "di", "è", "che", "per", "un", "una", "sono",
+                     "nel", "alla"}),
+    "pt": frozenset({"o", "os", "da", "do", "das", "dos", "em", "um", "uma", "não", "com"}),
+}
 # fmt: on
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters of the Arabic script blocks (Arabic, Arabic Supplement, presentation forms) and of
@@ -98,11 +121,29 @@ def detect_language(text: str, hint: str | None = None) -> str:
         if hint and (base == "en" or base not in _KNOWN | {"und"}):
             return hint  # English, or a Latin-script language we cannot tell apart
         if data is not None:
-            english = _english_share_reached(data.translate(_ASCII_WORDS).split(), _ENGLISH_BYTES)
+            ascii_words = data.translate(_ASCII_WORDS).split()
+            english = _english_share_reached(ascii_words, _ENGLISH_BYTES)
+            other = _other_latin([w.decode() for w in ascii_words])
         else:
-            english = _english_share_reached(_WORD.findall(text.lower()), _ENGLISH)
+            found = _WORD.findall(text.lower())
+            english = _english_share_reached(found, _ENGLISH)
+            other = _other_latin(found)
+        if other is not None:
+            return other
         return "en" if english else "und"
     return hint if hint and base not in _KNOWN else "und"
+
+
+def _other_latin(words: list[str]) -> str | None:
+    """A Latin-script language other than English whose function words outnumber English
+    words (at least two of them), else None."""
+    english = sum(map(_ENGLISH.__contains__, words))
+    best, count = None, 1
+    for code, vocabulary in _OTHER_LATIN.items():
+        hits = sum(map(vocabulary.__contains__, words))
+        if hits > count:
+            best, count = code, hits
+    return best if best is not None and count > english else None
 
 
 def _english_share_reached(words: list[W], vocabulary: frozenset[W]) -> bool:

@@ -18,6 +18,10 @@ from streams.text.lang import detect_language
         ("Live: Gaza", "en", "en"),
         ("Live: Gaza", None, "und"),
         ("Le président a dit que la trêve tiendra", "fr", "fr"),
+        ("Le président a dit que la trêve tiendra dans les prochains jours", None, "fr"),
+        ("Der Präsident sagt, die Waffenruhe ist nicht stabil", None, "de"),
+        ("Russia, Turkey agree Idlib ceasefire\nPutin and Erdogan spoke.", None, "en"),
+        ("Idlib truce holds\nCalm returns to Syria's north-west", None, "en"),
         ("این یک گزارش خبری است", None, "fa"),
         ("یہ ایک خبر ہے", None, "ur"),
         ("2020 - 12", None, "und"),
@@ -52,6 +56,10 @@ def _reference(text: str, hint: str | None) -> str:
             return hint
         found = lang._WORD.findall(text.lower())
         english = sum(map(lang._ENGLISH.__contains__, found))
+        others = {code: sum(map(words.__contains__, found)) for code, words in lang._OTHER_LATIN.items()}
+        code, best = max(others.items(), key=lambda kv: (kv[1], -list(others).index(kv[0])))
+        if best >= 2 and best > english:
+            return code
         return "en" if found and english / len(found) >= lang._ENGLISH_SHARE else "und"
     return hint if hint and base not in {"ar", "en", "fa", "ur"} else "und"
 
