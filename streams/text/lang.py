@@ -41,6 +41,7 @@ _OTHER_LATIN = {
     "pt": frozenset({"o", "os", "da", "do", "das", "dos", "em", "um", "uma", "não", "com"}),
 }
 # fmt: on
+_OTHER_ANY = frozenset().union(*_OTHER_LATIN.values())
 _WORD = re.compile(r"[^\W\d_]+")
 # Letters of the Arabic script blocks (Arabic, Arabic Supplement, presentation forms) and of
 # Latin (ASCII, Latin-1, Latin Extended-A/B, IPA-free); marks and digits are not letters.
@@ -70,6 +71,11 @@ _OTHER_NON_LETTER = re.compile(
 # letters and blanks everything else, and bytes.split() cuts the words out at C speed.
 _ASCII_WORDS = bytes(b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20 for b in range(256))
 _ENGLISH_BYTES = frozenset(word.encode() for word in _ENGLISH)
+# The ASCII fast path works on bytes words; words with accents never occur there.
+_OTHER_LATIN_BYTES = {
+    code: frozenset(w.encode() for w in words if w.isascii()) for code, words in _OTHER_LATIN.items()
+}
+_OTHER_ANY_BYTES = frozenset().union(*_OTHER_LATIN_BYTES.values())
 # ASCII bytes that are not letters: deleting them leaves the letters, counted in C.
 _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 # Countable characters other than Latin letters and Persian/Urdu letters: text made only of
@@ -123,23 +129,34 @@ def detect_language(text: str, hint: str | None = None) -> str:
         if data is not None:
             ascii_words = data.translate(_ASCII_WORDS).split()
             english = _english_share_reached(ascii_words, _ENGLISH_BYTES)
-            other = _other_latin([w.decode() for w in ascii_words])
+            other = _other_latin(ascii_words, _ENGLISH_BYTES, _OTHER_LATIN_BYTES, _OTHER_ANY_BYTES)
         else:
             found = _WORD.findall(text.lower())
             english = _english_share_reached(found, _ENGLISH)
-            other = _other_latin(found)
+            other = _other_latin(found, _ENGLISH, _OTHER_LATIN, _OTHER_ANY)
         if other is not None:
             return other
         return "en" if english else "und"
     return hint if hint and base not in _KNOWN else "und"
 
 
-def _other_latin(words: list[str]) -> str | None:
+def _other_latin(
+    words: list[W],
+    english_words: frozenset[W],
+    others: dict[str, frozenset[W]],
+    any_other: frozenset[W],
+) -> str | None:
     """A Latin-script language other than English whose function words outnumber English
-    words (at least two of them), else None."""
-    english = sum(map(_ENGLISH.__contains__, words))
+    words (at least two of them), else None. One pass over the union of the other languages'
+    words settles English text, where they are rare, at once."""
+    other_total = sum(map(any_other.__contains__, words))
+    if other_total < 2:
+        return None
+    english = sum(map(english_words.__contains__, words))
+    if other_total <= english:
+        return None
     best, count = None, 1
-    for code, vocabulary in _OTHER_LATIN.items():
+    for code, vocabulary in others.items():
         hits = sum(map(vocabulary.__contains__, words))
         if hits > count:
             best, count = code, hits
