@@ -22,6 +22,7 @@ from streams.records.models import DeadLetter, utcnow
 from streams.settings import Settings
 from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED, TopicSpec
 from streams.worker import codecs
+from streams.worker.metrics import StageMetrics
 from streams.worker.store import WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
@@ -98,7 +99,18 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     seen = windowed_table("dedup-seen", TAGGED)
     fired = windowed_table("alerts-fired", STORIES)
 
+    metrics = StageMetrics()
+
+    def finished(stage: str, started: float, item: Item) -> None:
+        metrics.processing.labels(stage).observe(time.perf_counter() - started)
+        metrics.age.labels(stage).observe(max(0.0, time.time() - item.raw.fetched.timestamp()))
+
+    async def send(stage: str, topic: Any, key: str, value: dict[str, Any]) -> None:
+        await topic.send(key=key, value=value)
+        metrics.records_out.labels(stage, topic.get_topic_name()).inc()
+
     async def dead_letter(stage: str, event: EventT[bytes], exc: BaseException) -> None:
+        metrics.dead_letters.labels(stage, type(exc).__name__).inc()
         msg = event.message
         log.warning(
             "%s: dead-lettering %s[%s]@%s: %s: %s",
@@ -122,6 +134,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     @app.agent(raw_topic, name="tag")
     async def tag(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
+            metrics.records_in.labels("tag").inc()
+            started = time.perf_counter()
             try:
                 raw = RawItem.from_json(decode(event, "raw_item"))
                 item = pipe.tag(raw)
@@ -130,11 +144,14 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             except Exception as exc:  # any failure of one record must not stop the stage
                 await dead_letter("tag", event, exc)
                 continue
-            await tagged_out.send(key=item.dedup_key, value=out)
+            finished("tag", started, item)
+            await send("tag", tagged_out, item.dedup_key, out)
 
     @app.agent(tagged_in, name="dedup")
     async def dedup(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
+            metrics.records_in.labels("dedup").inc()
+            started = time.perf_counter()
             try:
                 item = Item.from_json(decode(event, "item"))
                 now = event.message.timestamp or time.time()
@@ -157,8 +174,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             except Exception as exc:
                 await dead_letter("dedup", event, exc)
                 continue
+            metrics.decisions.labels(decision.kind).inc()
+            finished("dedup", started, item)
             for topic, key, value in sends:
-                await topic.send(key=key, value=value)
+                await send("dedup", topic, key, value)
 
     routes = [Route.from_config(config) for config in settings.alert_routes]
     route_sinks: dict[str, Any] = {}
@@ -175,6 +194,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     @app.agent(stories_in, name="alert")
     async def alert(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
+            metrics.records_in.labels("alert").inc()
+            started = time.perf_counter()
             try:
                 item = Item.from_json(decode(event, "story")["item"])
                 # One alert per rule and story within the cooldown (plus opted-in updates);
@@ -190,10 +211,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             except Exception as exc:
                 await dead_letter("alert", event, exc)
                 continue
+            finished("alert", started, item)
             for rule_id, out in outgoing:
-                await alerts_out.send(key=rule_id, value=out)
+                metrics.alerts.labels(rule_id, out["kind"]).inc()
+                await send("alert", alerts_out, rule_id, out)
                 for name in route_topics(routes, out):
-                    await (await route_sink(name)).send(key=rule_id, value=out)
+                    await send("alert", await route_sink(name), rule_id, out)
 
     if settings.rules_reload_interval > 0:
         reloader = RulesReloader(settings.rules_file, pipe.install_rules)
@@ -209,5 +232,5 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
 
     attach_delivery(app, settings)
 
-    register_views(app, settings)
+    register_views(app, settings, metrics)
     return app

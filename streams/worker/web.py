@@ -12,10 +12,17 @@ from streams import __version__
 from streams.delivery.service import hub_for
 from streams.delivery.sse import AlertStream
 from streams.settings import Settings
+from streams.worker.metrics import StageMetrics
 
 
-def register_views(app: faust.App, settings: Settings) -> None:
-    """Add /health: 200 once the agents run and the consumer owns partitions, else 503."""
+def register_views(app: faust.App, settings: Settings, metrics: StageMetrics | None = None) -> None:
+    """Add /health (200 once the agents run and the consumer owns partitions, else 503),
+    /metrics (Prometheus text format), and the alert stream and page."""
+
+    @app.page("/metrics")
+    async def metrics_view(self: View, request: Request) -> Response:
+        body = metrics.exposition() if metrics is not None else b""
+        return self.text(body.decode("utf-8"), content_type="text/plain; version=0.0.4")
 
     @app.page("/health")
     async def health(self: View, request: Request) -> Response:

@@ -425,3 +425,22 @@ def test_derived_alert_topics(stack: Stack) -> None:
     by_rule = wait_for(lambda: derived("wire.alerts.rule.ceasefire-idlib"), 60, what="rule topic")
     assert by_region[0]["alert_id"] == by_rule[0]["alert_id"]
     assert derived("wire.alerts.region.northern-africa") == []
+
+
+def test_prometheus_metrics(stack: Stack) -> None:
+    run_poller(stack.settings, once=True)
+    wait_for(lambda: _alerts_for(stack, "ceasefire+idlib"), 90, what="the seed alert")
+    response = httpx.get(f"http://127.0.0.1:{stack.settings.web_port}/metrics", timeout=5)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    samples: dict[str, float] = {}
+    for line in response.text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    assert samples['wirewatch_records_in_total{stage="tag"}'] >= 1
+    assert samples['wirewatch_records_in_total{stage="alert"}'] >= 1
+    assert samples['wirewatch_alerts_total{kind="new",rule="ceasefire+idlib"}'] >= 1
+    assert samples['wirewatch_dedup_decisions_total{kind="new"}'] >= 1
+    assert samples['wirewatch_stage_processing_seconds_count{stage="tag"}'] >= 1
+    out = f'wirewatch_records_out_total{{stage="alert",topic="{stack.topic(ALERTS.name)}"}}'
+    assert samples[out] >= 1
