@@ -10,57 +10,62 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   are filled by rotation densification (Shrivastava & Li 2014) so titles get a signature too.
 - Compact signatures: only the low `bits` bits of each bin's minimum are kept (b-bit
   MinHash, Li & König 2010): two texts agree in a bin with probability J + (1 - J) / 2**b, so
-  J is estimated as (agree - 2**-b) / (1 - 2**-b). The title and the body (title + summary)
-  get separate signatures so the policy can weigh them separately.
-- Shingles: normalised word 2-shingles with Arabic proclitics stripped (`shingles.py`);
-  the sweep compares 1-, 2- and 3-shingles and stripping on/off.
-- Bands: the 64 body bins are grouped into `bands` groups; a band key is a hash of the
-  band's index and the full-precision minimum of each of its `rows` sub-groups, so two items
-  share band j with probability ~J**rows. An item is a candidate of every stored item with
-  which it shares a band key; candidates are then verified on the b-bit signatures.
-- Number guard: each entry keeps a 32-bit Bloom mask of the numbers in the text; two texts
-  that both carry numbers but share none are different stories (template twins differ in
-  exactly the numbers and places), however similar their words.
-- Policy: an item near-duplicates a candidate when the body similarity is at least
-  `body_min` and the title similarity at least `title_min`, or the body similarity alone is
-  at least `body_only`. Template headlines ("strike kills 12 in Khan Younis" / "kills 7 in
-  Rafah") share a topic and most words, so titles must also agree; a rewritten title on the
-  same text still merges on the body alone.
-- State: a band key maps to the concatenated fixed-size entries (item id, seen time, body and
-  title signatures) of the items that have it, newest last, at most `max_bucket` of them;
-  entries older than the window are dropped when a bucket is touched and by `purge`. Keys and
-  values are raw bytes, so they are what a Faust table with raw serializers writes to its
-  changelog.
+  J is estimated as (agree - 2**-b) / (1 - 2**-b). Body = title + summary shingles, 64 bins of
+  2 bits (16 bytes). A separate title signature is optional (`title_bins`, off by default:
+  the sweep shows it only costs recall on re-titled copies once the anchor guard is on).
+- Shingles: word 2-shingles of the `streams.text.matchkey` key with Arabic proclitics stripped
+  (`shingles.py`); callers holding the folded key pass ``normalized=True``.
+- Bands: the hash space is split into `bands` ranges; an item is *stored* under the smallest
+  shingle hash of each range (P[two items share it] = J) and *looks up* the `probes` smallest
+  of each range (multi-probe: more recall for no extra state). Candidates are verified on the
+  b-bit signatures.
+- Anchor guard (precision): `sign` takes the tagger's places, countries and actor ids (the
+  worker passes Item.places/countries/actors) and the text's numbers, as Bloom masks (numbers
+  24 bits, places 24, countries 8, actors 8). Two items never merge when both carry numbers
+  and share none, both name countries (or actors) and share none, or their places do not
+  nest (neither set holds the other, or only one names a place) — template twins ("strike
+  kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See `guards_pass`.
+- Policy: a candidate that passes the guards is a near-duplicate when the body similarity is
+  at least `body_min` (with a title signature: and the title at least `title_min`, or the
+  body at least `body_only`).
+- State: a band key (8 bytes) maps to the concatenated fixed-size entries of the items stored
+  under it, newest last, at most `max_bucket`; entries older than the window are dropped when
+  a key is written and by `purge`. Entry (40 bytes): item id, last 12 bytes | seen, u32 s |
+  anchor masks, u64 | body signature, 16 bytes. Two bands: 2 x (8 + 40) = 96 bytes per item
+  when no key is shared (the benchmark measures this on distinct texts). Keys and values are
+  raw bytes, so they are what a Faust table with raw serializers writes to its changelog.
 - Many partitions: every band key is an exact-match key, so the worker re-keys (band key,
   item signature) messages with `group_by(band key)`; near-duplicates share at least one band
-  key, so they meet on that key's partition, where `NearIndex.match_band` verifies and
+  key, so they meet on that key's partition, where `NearIndex.match_key` verifies and
   records. Each band partition answers with its best match; a second `group_by(item id)`
   collects the answers and `best` picks one. With one partition `NearIndex.decide` does both.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import struct
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
-from streams.dedup.shingles import MASK64, Shingler
+from streams.dedup.shingles import MASK64, Shingler, fold
 
-_BINS = 64  # body bins: the top 6 bits of a shingle hash
-_TITLE_BINS = 32
 _MULT = 0x9E3779B97F4A7C15
-_EMPTY = MASK64 + 1
-# Numbers in any digits ("12", "١٢"): int() reads both the same.
+_BAND_SALT = 0xD6E8FEB86659FD93
+_ID = 12  # bytes of the item id kept in an entry
+_HEAD = struct.Struct(
+    "<IQ"
+)  # seen (s), anchors: numbers (24 bits) | places (24) | countries (8) | actors (8)
+# Numbers in the folded key (Arabic-Indic digits are already ASCII there).
 _NUMBER = re.compile(r"\d{1,9}")
 
 
 class BandStore(Protocol):
     """A dict, or the worker's windowed Faust table with raw key and value serializers."""
 
-    def get(self, key: bytes, default: bytes | None = None, /) -> bytes | None: ...
+    def get(self, key: bytes, /) -> bytes | None: ...
 
     def __setitem__(self, key: bytes, value: bytes, /) -> None: ...
 
@@ -71,34 +76,49 @@ class NearConfig:
 
     shingle: int = 2
     proclitics: bool = True
-    bits: int = 2  # bits kept per MinHash bin
-    bands: int = 2
-    rows: int = 1
-    body_min: float = 0.45
-    title_min: float = 0.30
-    body_only: float = 0.80
+    bins: int = 64  # body MinHash bins (a power of two, <= 256)
+    bits: int = 2  # bits kept per body bin
+    title_bins: int = 0  # title bins (0: no title signature; the sweep found it costs recall)
+    title_bits: int = 2
+    bands: int = 2  # band keys stored per item (a power of two)
+    probes: int = 2  # band keys looked up per band: the `probes` smallest hashes of its range
+    body_min: float = 0.40
+    title_min: float = 0.0
+    body_only: float = 0.70
+    strict_places: bool = True  # places must nest (one set inside the other), not just overlap
     max_bucket: int = 16  # entries kept per band key (newest win)
 
     @property
+    def body_bytes(self) -> int:
+        return (self.bins * self.bits + 7) // 8
+
+    @property
+    def title_bytes(self) -> int:
+        return (self.title_bins * self.title_bits + 7) // 8
+
+    @property
     def entry_size(self) -> int:
-        return 16 + 4 + 4 + (_BINS * self.bits + _TITLE_BINS * self.bits) // 8
+        return _ID + _HEAD.size + self.body_bytes + self.title_bytes
 
 
 @dataclass(frozen=True, slots=True)
 class Signature:
-    """An item's compact signatures and band keys."""
+    """An item's compact signatures, guard masks and band keys."""
 
-    body: int  # _BINS lanes of `bits` bits
-    title: int  # _TITLE_BINS lanes of `bits` bits
-    numbers: int  # 32-bit Bloom mask of the numbers in the text (0: none)
-    bands: tuple[bytes, ...]  # empty when the text has no words
+    body: int  # `bins` lanes of `bits` bits
+    title: int  # `title_bins` lanes of `title_bits` bits
+    numbers: int  # 24-bit Bloom mask of the numbers in the text (0: none)
+    places: int  # 24-bit Bloom mask of the tagged places (0: none)
+    others: int  # 8-bit Bloom mask of the countries << 8 | 8-bit mask of the actors
+    bands: tuple[bytes, ...]  # keys to store under (empty when the text has no words)
+    probes: tuple[bytes, ...]  # keys to look up (the band keys first)
 
 
 @dataclass(frozen=True, slots=True)
 class Match:
     """A remembered item and how similar the query is to it."""
 
-    item_id: str
+    item_id: str  # hex of the last 12 bytes of the id
     seen: float
     body: float
     title: float
@@ -112,33 +132,43 @@ class NearDecision:
     match: Match | None = None
 
 
-def _oph(hashes: Iterable[int], nbins: int, shift: int) -> list[int]:
-    mins = [_EMPTY] * nbins
-    for x in hashes:
-        i = x >> shift
-        if x < mins[i]:
-            mins[i] = x
-    return mins
+@cache
+def _bloom_id(value: str, width: int) -> int:
+    h = 0xCBF29CE484222325  # FNV-1a: stable across processes, unlike hash()
+    for byte in value.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & MASK64
+    return 1 << ((((h * _MULT) & MASK64) * width) >> 64)
 
 
-def _pack(mins: list[int], bits: int) -> int:
-    """b-bit lanes of the bin minima; an empty bin borrows from the next non-empty one with
-    the distance mixed in (rotation densification), so short texts still fill every lane."""
-    n = len(mins)
-    if all(m == _EMPTY for m in mins):
+def _mask(values: Iterable[str], width: int) -> int:
+    mask = 0
+    for v in values:
+        mask |= _bloom_id(v, width)
+    return mask
+
+
+def _pack(mins: dict[int, int], nbins: int, bits: int) -> int:
+    """b-bit lanes of the bin minima (bin j in bits [j*bits, (j+1)*bits)); an empty bin borrows
+    from the next non-empty one with the distance mixed in (rotation densification), so short
+    texts still fill every lane."""
+    if not mins:
         return 0
     shift = 64 - bits
+    first = min(mins)
+    carry, pos = mins[first], first + nbins
     out = 0
-    for j in range(n - 1, -1, -1):
-        m = mins[j]
-        dist = 0
-        while m == _EMPTY:
-            dist += 1
-            m = mins[(j + dist) % n]
-        out = (out << bits) | ((((m + dist) * _MULT) & MASK64) >> shift)
+    get = mins.get
+    for j in range(nbins - 1, -1, -1):
+        m = get(j)
+        if m is None:
+            out = (out << bits) | ((((carry + pos - j) * _MULT) & MASK64) >> shift)
+        else:
+            carry, pos = m, j
+            out = (out << bits) | (((m * _MULT) & MASK64) >> shift)
     return out
 
 
+@cache
 def _lane_mask(nbins: int, bits: int) -> int:
     return int(("0" * (bits - 1) + "1") * nbins, 2)
 
@@ -155,96 +185,184 @@ def similarity(a: int, b: int, nbins: int, bits: int) -> float:
     return max(0.0, (agree - chance) / (1.0 - chance))
 
 
+def guards_pass(
+    a_numbers: int,
+    a_places: int,
+    a_others: int,
+    b_numbers: int,
+    b_places: int,
+    b_others: int,
+    strict_places: bool = True,
+) -> bool:
+    """False when the anchors say two texts are different stories, whatever their words:
+    both carry numbers but none in common; both name places but neither set holds the other
+    (or, not strict, none in common), or (strict) only one of them names any place; both name
+    countries, or actors, but none in common."""
+    if a_numbers and b_numbers and not a_numbers & b_numbers:
+        return False
+    if strict_places and bool(a_places) != bool(b_places):
+        return False  # one text names a place, the other none: they differ where it is named
+    if a_places and b_places:
+        if strict_places:
+            if a_places & ~b_places and b_places & ~a_places:
+                return False
+        elif not a_places & b_places:
+            return False
+    ac, bc = a_others >> 8, b_others >> 8
+    if ac and bc and not ac & bc:
+        return False
+    aa, ba = a_others & 0xFF, b_others & 0xFF
+    return not (aa and ba and not aa & ba)
+
+
 class Signer:
     """Computes `Signature`s; holds the shingler's token-hash cache, so reuse one per process."""
 
     def __init__(self, config: NearConfig | None = None) -> None:
-        self.config = config or NearConfig()
-        self.shingler = Shingler(self.config.shingle, self.config.proclitics)
+        self.config = cfg = config or NearConfig()
+        self.shingler = Shingler(cfg.shingle, cfg.proclitics)
+        self._body_shift = 64 - (cfg.bins.bit_length() - 1)
+        self._title_shift = 64 - (cfg.title_bins.bit_length() - 1) if cfg.title_bins else 64
+        self._band_shift = 64 - (cfg.bands.bit_length() - 1)
 
-    def sign(self, title: str, summary: str) -> Signature:
+    def sign(
+        self,
+        title: str,
+        summary: str,
+        *,
+        places: Iterable[str] = (),
+        countries: Iterable[str] = (),
+        actors: Iterable[str] = (),
+        normalized: bool = False,
+    ) -> Signature:
+        """The signature of an item. `places`, `countries` and `actors` are the tagger's ids
+        (Item.places/countries/actors) and feed the anchor guard; ``normalized=True`` says the
+        title and summary are already `shingles.fold`ed keys."""
         cfg = self.config
-        title_hashes = self.shingler.hashes(title)
-        body_hashes = title_hashes | self.shingler.hashes(summary) if summary else title_hashes
-        body_mins = _oph(body_hashes, _BINS, 58)
-        title_mins = _oph(title_hashes, _TITLE_BINS, 59)
-        groups = cfg.bands * cfg.rows
-        per = _BINS // groups
+        if not normalized:
+            title, summary = fold(title), fold(summary)
+        sh = self.shingler
+        title_hashes = sh.hashes(title, True)
+        body_hashes = title_hashes | sh.hashes(summary, True) if summary else title_hashes
+        ordered = sorted(body_hashes, reverse=True)
+        # Descending, so each bin keeps its smallest hash (the last one assigned).
+        shift = self._body_shift
+        body_mins = {x >> shift: x for x in ordered}
+        title_sig = 0
+        if cfg.title_bins:
+            tshift = self._title_shift
+            title_sig = _pack(
+                {x >> tshift: x for x in sorted(title_hashes, reverse=True)}, cfg.title_bins, cfg.title_bits
+            )
         bands: list[bytes] = []
-        if body_hashes:
-            for band in range(cfg.bands):
-                parts = [band]
-                for row in range(cfg.rows):
-                    g = band * cfg.rows + row
-                    parts.append(min(body_mins[g * per : (g + 1) * per]))
-                if _EMPTY in parts:
-                    continue  # an empty group would put every short text under one key
-                data = struct.pack(f"<{len(parts)}Q", *parts[:1], *parts[1:])
-                bands.append(hashlib.blake2b(data, digest_size=8).digest())
+        probes: list[bytes] = []
+        bshift = self._band_shift
+        n = 0
+        for x in reversed(ordered):  # ascending: the first hashes of each band's range
+            band = x >> bshift
+            key = (((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little")
+            if len(bands) <= band:
+                while len(bands) < band:  # an empty band: nothing to store there
+                    bands.append(b"")
+                bands.append(key)
+                probes.append(key)
+                n = 1
+            elif n < cfg.probes:
+                probes.append(key)
+                n += 1
         numbers = 0
         for digits in _NUMBER.findall(f"{title} {summary}"):
-            numbers |= 1 << ((int(digits) * _MULT & MASK64) >> 59)
-        return Signature(_pack(body_mins, cfg.bits), _pack(title_mins, cfg.bits), numbers, tuple(bands))
+            numbers |= 1 << ((((int(digits) * _MULT) & MASK64) * 24) >> 64)
+        return Signature(
+            _pack(body_mins, cfg.bins, cfg.bits),
+            title_sig,
+            numbers,
+            _mask(places, 24),
+            _mask(countries, 8) << 8 | _mask(actors, 8),
+            tuple(b for b in bands if b),
+            tuple(probes),
+        )
 
 
 class NearIndex:
-    """Band key -> recent items' compact entries, within a time window; decides near-duplicates."""
+    """Band key -> recent items' compact entries, within a time window; decides near-duplicates.
+
+    Entry layout (`NearConfig.entry_size` bytes, little-endian): item id (last 12 bytes) |
+    seen (u32 seconds) | numbers mask (u32) | places mask (u16) | countries mask (u8) <<8 |
+    actors mask (u8) | body signature | title signature."""
 
     def __init__(self, store: BandStore, window_seconds: float, config: NearConfig | None = None) -> None:
         self.store = store
         self.window = window_seconds
-        self.config = config or NearConfig()
-        cfg = self.config
-        self._body_bytes = _BINS * cfg.bits // 8
-        self._title_bytes = _TITLE_BINS * cfg.bits // 8
+        self.config = cfg = config or NearConfig()
         self._size = cfg.entry_size
+        self._body_at = _ID + _HEAD.size
+        self._title_at = self._body_at + cfg.body_bytes
 
-    def _entry(self, item_id: str, sig: Signature, now: float) -> bytes:
+    def entry(self, item_id: str, sig: Signature, now: float) -> bytes:
+        """The bytes this item adds under each of its band keys."""
+        cfg = self.config
         return (
-            bytes.fromhex(item_id)
-            + struct.pack("<II", int(now) & 0xFFFFFFFF, sig.numbers)
-            + sig.body.to_bytes(self._body_bytes, "little")
-            + sig.title.to_bytes(self._title_bytes, "little")
+            bytes.fromhex(item_id)[-_ID:].rjust(_ID, b"\0")
+            + _HEAD.pack(int(now) & 0xFFFFFFFF, sig.numbers | sig.places << 24 | sig.others << 48)
+            + sig.body.to_bytes(cfg.body_bytes, "little")
+            + sig.title.to_bytes(cfg.title_bytes, "little")
         )
 
-    def _entries(self, value: bytes, now: float) -> Iterable[tuple[bytes, float, int, int, int]]:
-        size, bb = self._size, self._body_bytes
-        for off in range(0, len(value), size):
-            e = value[off : off + size]
-            seen, numbers = struct.unpack_from("<II", e, 16)
-            if now - seen > self.window:
-                continue
-            body = int.from_bytes(e[24 : 24 + bb], "little")
-            yield e, float(seen), numbers, body, int.from_bytes(e[24 + bb :], "little")
-
-    def match_band(
-        self, band: bytes, item_id: str, sig: Signature, now: float, record: bool = True
+    def match_key(
+        self, key: bytes, own: bytes, sig: Signature, now: float, entry: bytes | None = None
     ) -> Match | None:
-        """Best accepted match among the items under one band key; then remember this item there.
+        """Best accepted match among the items under one band key; then, if `entry` is given,
+        remember it there (`own` is the query's 12-byte id prefix).
 
-        This is all a band partition does; the worker calls it once per band key."""
+        This is all a band partition does; the worker calls it once per probe key, with the
+        entry for the keys in `sig.bands`."""
         cfg = self.config
-        value = self.store.get(band) or b""
+        value = self.store.get(key) or b""
         chosen: Match | None = None
-        kept: list[bytes] = []
-        own = bytes.fromhex(item_id)
-        for entry, seen, numbers, body, title in self._entries(value, now):
-            if entry[:16] == own:
-                continue  # an older version of this item: the exact policy handles it
-            kept.append(entry)
-            if numbers and sig.numbers and not numbers & sig.numbers:
-                continue  # no number in common: "kills 12 in Khan Younis" is not "kills 7 in Rafah"
-            match = Match(
-                entry[:16].hex(),
-                seen,
-                similarity(sig.body, body, _BINS, cfg.bits),
-                similarity(sig.title, title, _TITLE_BINS, cfg.bits),
-            )
-            if self.accepts(match) and (chosen is None or _rank(match) > _rank(chosen)):
-                chosen = match
-        if record:
-            kept.append(self._entry(item_id, sig, now))
-            self.store[band] = b"".join(kept[-cfg.max_bucket :])
+        size, body_at, title_at = self._size, self._body_at, self._title_at
+        window, strict = self.window, cfg.strict_places
+        stale = 0
+        if value:
+            unpack = _HEAD.unpack_from
+            for off in range(0, len(value), size):
+                seen, anchors = unpack(value, off + _ID)
+                numbers, places, others = anchors & 0xFFFFFF, (anchors >> 24) & 0xFFFFFF, anchors >> 48
+                if now - seen > window:
+                    stale += 1
+                    continue
+                if value[off : off + _ID] == own:
+                    continue  # an older version of this item: the exact policy handles it
+                if not guards_pass(sig.numbers, sig.places, sig.others, numbers, places, others, strict):
+                    continue  # "kills 12 in Khan Younis" is not "kills 7 in Rafah"
+                body = similarity(
+                    sig.body,
+                    int.from_bytes(value[off + body_at : off + title_at], "little"),
+                    cfg.bins,
+                    cfg.bits,
+                )
+                title = (
+                    similarity(
+                        sig.title,
+                        int.from_bytes(value[off + title_at : off + size], "little"),
+                        cfg.title_bins,
+                        cfg.title_bits,
+                    )
+                    if cfg.title_bins
+                    else 1.0
+                )
+                if body >= cfg.body_only or (body >= cfg.body_min and title >= cfg.title_min):
+                    match = Match(value[off : off + _ID].hex(), float(seen), body, title)
+                    if chosen is None or _rank(match) > _rank(chosen):
+                        chosen = match
+        if entry is not None:
+            if stale:
+                value = b"".join(
+                    value[o : o + size]
+                    for o in range(0, len(value), size)
+                    if now - _HEAD.unpack_from(value, o + _ID)[0] <= window
+                )
+            self.store[key] = (value + entry)[-cfg.max_bucket * size :]
         return chosen
 
     def accepts(self, match: Match) -> bool:
@@ -253,8 +371,12 @@ class NearIndex:
         return match.body >= cfg.body_only or (match.body >= cfg.body_min and match.title >= cfg.title_min)
 
     def decide(self, item_id: str, sig: Signature, now: float, record: bool = True) -> NearDecision:
-        """Look up every band of `sig`, return the best accepted match, and remember the item."""
-        return best(self.match_band(band, item_id, sig, now, record) for band in sig.bands)
+        """Look up every probe key of `sig`, return the best accepted match, and remember the
+        item under its band keys."""
+        entry = self.entry(item_id, sig, now)
+        own = entry[:_ID]
+        stored = set(sig.bands) if record else ()
+        return best(self.match_key(k, own, sig, now, entry if k in stored else None) for k in sig.probes)
 
     @staticmethod
     def purge(store: MutableMapping[bytes, bytes], window: float, now: float, entry_size: int) -> int:
@@ -264,7 +386,7 @@ class NearIndex:
             live = b"".join(
                 value[o : o + entry_size]
                 for o in range(0, len(value), entry_size)
-                if now - struct.unpack_from("<I", value, o + 16)[0] <= window
+                if now - _HEAD.unpack_from(value, o + _ID)[0] <= window
             )
             if live:
                 store[key] = live
@@ -279,7 +401,7 @@ def _rank(match: Match) -> tuple[float, float]:
 
 
 def best(matches: Iterable[Match | None]) -> NearDecision:
-    """The decision from per-band answers (what the collecting stage runs after `group_by(item id)`)."""
+    """The decision from per-key answers (what the collecting stage runs after `group_by(item id)`)."""
     found = [m for m in matches if m is not None]
     if not found:
         return NearDecision("new")

@@ -1,17 +1,19 @@
 """Normalised, Arabic-aware word tokens and their 64-bit shingle hashes for near-duplicate signatures.
 
-Tokens are words of `streams.text.normalize` output (hamza/alef, ى/ي, ة/ه, tashkeel, tatweel,
-case and Arabic-Indic digits folded), so "إِدْلِـــب" and "ادلب" are one token. Optionally the
-Arabic proclitics are stripped — conjunctions و "and", ف "so", prepositions ب "in/with",
-ل "for", ك "like", and the article ال — so "وقال"/"قال" and "بإدلب"/"إدلب" agree. Stripping
-only has to be *consistent* (both texts are stripped the same way): it may mangle a name that
-begins with one of those letters ("بوتين" -> "وتين"), which costs nothing here because a
-token is only ever compared with the same token. A token keeps at least 2 letters.
+Tokens are the words of the `streams.text.matchkey` key (the fast, C-speed path of the same
+folds as `streams.text.normalize`: hamza/alef, ى/ي, ة/ه, tashkeel, tatweel, case and
+Arabic-Indic digits folded), so "إِدْلِـــب" and "ادلب" are one token. A caller that already
+holds the key passes ``normalized=True`` and nothing is folded twice. Optionally the Arabic
+proclitics are stripped — conjunctions و "and", ف "so", prepositions ب "in/with", ل "for",
+ك "like", and the article ال — so "وقال"/"قال" and "بإدلب"/"إدلب" agree. Stripping only has
+to be *consistent* (both texts are stripped the same way): it may mangle a name that begins
+with one of those letters ("بوتين" -> "وتين"), which costs nothing here because a token is
+only ever compared with the same token. A token keeps at least 2 letters.
 
 Hashes are stable across processes and machines (band keys go to Kafka): each distinct token
-is hashed once with blake2b (digest_size=8) and cached; a k-word shingle's hash is a
-multiply-add chain over its token hashes, mod 2**64, which costs a few integer operations
-instead of a hash call per shingle.
+is stripped and hashed once with blake2b (digest_size=8) and cached, so the per-token work on
+a cache hit is one dict lookup done by `map` in C; a k-word shingle's hash is a multiply-add
+chain over its token hashes, mod 2**64, a few integer operations instead of a hash call.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import hashlib
 import itertools
 import re
 
-from streams.text.normalize import normalize
+from streams.text.matchkey import MatchKey
 
 MASK64 = (1 << 64) - 1
 # Odd 64-bit multiplier (the golden-ratio constant of splitmix64) for the shingle chain.
@@ -46,6 +48,11 @@ def strip_proclitics(token: str) -> str:
     return token
 
 
+def fold(text: str) -> str:
+    """The matching key of `text` (what ``normalized=True`` callers pass)."""
+    return MatchKey(text).key
+
+
 class Shingler:
     """Turns text into stable 64-bit hashes of its normalised k-word shingles."""
 
@@ -56,29 +63,32 @@ class Shingler:
         self.proclitics = proclitics
         self._hashes: dict[str, int] = {}
 
-    def tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str, normalized: bool = False) -> list[str]:
         """Normalised word tokens of `text` (proclitics stripped if configured)."""
-        words = _WORD.findall(normalize(text).text)
+        words = _WORD.findall(text if normalized else fold(text))
         if self.proclitics:
             return [strip_proclitics(w) for w in words]
         return words
 
-    def _token_hashes(self, tokens: list[str]) -> list[int]:
+    def _miss(self, token: str) -> int:
+        key = strip_proclitics(token) if self.proclitics else token
+        h = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+        self._hashes[token] = h
+        return h
+
+    def token_hashes(self, text: str, normalized: bool = False) -> list[int]:
+        """The 64-bit hash of every word of `text`, in order."""
+        words = _WORD.findall(text if normalized else fold(text))
         cache = self._hashes
         if len(cache) > _CACHE_LIMIT:  # bounded, whatever vocabulary the feeds bring
             cache.clear()
-        out: list[int] = []
-        for tok in tokens:
-            h = cache.get(tok)
-            if h is None:
-                h = int.from_bytes(hashlib.blake2b(tok.encode("utf-8"), digest_size=8).digest(), "little")
-                cache[tok] = h
-            out.append(h)
-        return out
+        hs = list(map(cache.get, words))
+        if None in hs:
+            return [self._miss(w) if h is None else h for w, h in zip(words, hs, strict=True)]
+        return hs  # type: ignore[return-value]  # no None left
 
-    def hashes(self, text: str) -> set[int]:
-        """The set of 64-bit hashes of the text's k-word shingles (one shingle for shorter texts)."""
-        hs = self._token_hashes(self.tokens(text))
+    def shingle(self, hs: list[int]) -> set[int]:
+        """The set of k-word shingle hashes of a token-hash sequence (one shingle if shorter)."""
         k = self.k
         if k == 1 or len(hs) <= 1:
             return set(hs)
@@ -94,3 +104,7 @@ class Shingler:
                 x = (x * _MULT + h) & MASK64
             out.add((x * _MULT) & MASK64)
         return out
+
+    def hashes(self, text: str, normalized: bool = False) -> set[int]:
+        """The set of 64-bit hashes of the text's k-word shingles (one shingle for shorter texts)."""
+        return self.shingle(self.token_hashes(text, normalized))

@@ -5,13 +5,30 @@ Run from the repository root: ``python -m tests.dedup.make_labelled_set`` writes
 (CC0); items derived from the seed article are *not* written out: `load` rebuilds them at run
 time from ../shared/data/seed, so no news text is copied into the repository.
 
-Positives (label 1): re-published with a new guid/url, edited title ("Update:", "عاجل:",
-a changed word), an appended "Update"/"تحديث" line, added tashkeel and tatweel, case and
-punctuation noise, and the same story from another feed with light rewording (synonyms,
-a new title built from another template with the same facts, a dropped or moved sentence).
-Negatives (label 0): different stories on the same topic from the same outlet on one day,
-and template twins — same title and body templates with different numbers and places
-("strike kills 12 in Khan Younis" / "strike kills 7 in Rafah").
+What a positive is. Two items are near-duplicates (label 1) when they carry *the same wire
+copy*: one is the other re-published, or the same story lightly edited by another outlet or
+by a later update. Concretely a variant of an original is one of:
+
+- ``republished``: the same title and text under a new guid/url;
+- ``edited_title``: a prefix ("Update: ", "عاجل: ") and/or one word of the title changed;
+- ``appended_update``: an "Update: ..."/"تحديث: ..." line appended (sometimes with a prefix);
+- ``noise``: tashkeel and tatweel added (Arabic), or case and punctuation changed (English);
+- ``reworded``: the same story from another feed, lightly edited: one to three words swapped
+  for synonyms, two adjacent sentences swapped or one sentence dropped, and sometimes a new
+  title built from another headline template *with the same facts* (place, numbers).
+
+A text that rewrites most of its words is *not* a near-duplicate of the same wire copy, even if
+it reports the same event: it is a different item (story clustering is another feature).
+
+Negatives (label 0), all hard on purpose:
+
+- ``template_twin``: the same title and body templates with other numbers and places
+  ("strike kills 12 in Khan Younis" / "strike kills 7 in Rafah"): most words in common;
+- ``same_place``: a different story on the same topic, about the same place, on the same day
+  from the same outlet (two different Gaza ceasefire headlines): another headline template,
+  at most one body sentence template in common, other numbers;
+- ``same_topic``: different stories on one topic from one outlet (other places and numbers);
+- ``same_topic_seed``: three stories cut from one real article about one day in Idlib.
 """
 
 from __future__ import annotations
@@ -404,9 +421,14 @@ def _diacritise(rng: random.Random, text: str) -> str:
     return "".join(out)
 
 
-def _reword(rng: random.Random, lang: str, text: str) -> str:
+def _reword(rng: random.Random, lang: str, text: str, changes: int) -> str:
+    """`text` with up to `changes` words replaced by synonyms (a light edit, not a rewrite)."""
     syn = SYNONYMS[lang]
-    return " ".join(syn[w] if w in syn and rng.random() < 0.7 else w for w in text.split(" "))
+    words = text.split(" ")
+    where = [i for i, w in enumerate(words) if w in syn and syn[w] != w]
+    for i in rng.sample(where, min(changes, len(where))):
+        words[i] = syn[words[i]]
+    return " ".join(words)
 
 
 def _noise_en(rng: random.Random, text: str) -> str:
@@ -433,7 +455,10 @@ class _Builder:
         for kind in rng.sample(kinds, 3):
             title, summary = orig.title, orig.summary
             if kind == "edited_title":
-                title = rng.choice(PREFIXES[lang]) + _reword(rng, lang, title)
+                if rng.random() < 0.5:
+                    title = _reword(rng, lang, title, 1)
+                if title == orig.title or rng.random() < 0.5:
+                    title = rng.choice(PREFIXES[lang]) + title
             elif kind == "appended_update":
                 summary = f"{summary} {rng.choice(UPDATES[lang])}"
                 if rng.random() < 0.5:
@@ -444,14 +469,17 @@ class _Builder:
                 else:
                     title, summary = _noise_en(rng, title), _noise_en(rng, summary)
             elif kind == "reworded":
-                title = _reword(rng, lang, alt_title if alt_title and rng.random() < 0.5 else title)
+                if alt_title and rng.random() < 0.5:
+                    title = alt_title
+                else:
+                    title = _reword(rng, lang, title, 1)
                 kept = list(sentences)
                 if len(kept) > 3 and rng.random() < 0.5:
                     kept.pop(rng.randrange(len(kept)))
                 elif len(kept) > 1:
                     i = rng.randrange(len(kept) - 1)
                     kept[i], kept[i + 1] = kept[i + 1], kept[i]
-                summary = _reword(rng, lang, " ".join(kept))
+                summary = _reword(rng, lang, " ".join(kept), rng.randint(1, 3))
             variant = self.add(lang, title, summary, orig.story)
             self.pairs.append(Pair(orig.id, variant.id, 1, kind))
 
@@ -460,7 +488,7 @@ class _Builder:
         for lang, topics in (("en", EN), ("ar", AR)):
             for topic in topics:
                 group: list[Item] = []
-                for _ in range(8):
+                for _ in range(16):
                     slots = _slots(rng, lang)
                     title, body, plan = _story(rng, lang, topic, slots)
                     orig = self.add(lang, title, body)
@@ -472,6 +500,16 @@ class _Builder:
                     t2, b2, _ = _story(rng, lang, topic, twin_slots, plan)
                     twin = self.add(lang, t2, b2)
                     self.pairs.append(Pair(orig.id, twin.id, 0, "template_twin"))
+                    # The same place and day, another story: another headline, at most one
+                    # body sentence template in common, other numbers.
+                    other = _slots(rng, lang)
+                    other.update(p=slots["p"], d=slots["d"])
+                    unused = [i for i in range(len(sentences)) if i not in plan[1]]
+                    picked = sorted(rng.sample(unused, min(len(unused), 3)) + rng.sample(plan[1], 1))
+                    other_plan = ((plan[0] + 2) % len(titles), picked)
+                    t3, b3, _ = _story(rng, lang, topic, other, other_plan)
+                    neighbour = self.add(lang, t3, b3)
+                    self.pairs.append(Pair(orig.id, neighbour.id, 0, "same_place"))
                     group.append(orig)
                 # Different stories on one topic from one outlet.
                 for a, b in itertools.pairwise(group):
