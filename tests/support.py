@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import httpx
 from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
@@ -166,3 +169,25 @@ def make_raw(ident: str, **fields: Any) -> RawItem:
     }
     values.update(fields)
     return RawItem(**values)
+
+
+def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`wirewatch worker` as a real subprocess with `env`, its output appended to `log`."""
+    with open(log, "ab") as handle:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams", "worker"], env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 120.0) -> None:
+    """Wait until the worker's /health says ok; fail with its log's tail if it exits first."""
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(f"worker exited {proc.returncode}:\n{log.read_text()[-4000:]}")
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_for(healthy, timeout, interval=0.2, what="worker /health to report ok")

@@ -15,15 +15,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-import httpx
 import orjson
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.structs import TopicPartition
@@ -33,7 +30,7 @@ from streams.kafka.broker import LocalBroker
 from streams.records import FeedRef, RawItem
 from streams.records.models import utcnow
 from streams.settings import Settings
-from tests.support import free_port
+from tests.support import free_port, start_worker, wait_healthy
 
 
 def pct(values: list[float], q: float) -> float:
@@ -100,21 +97,10 @@ def main() -> None:
         }
         settings = Settings(bootstrap_servers=broker.bootstrap, data_dir=data, topic_partitions=4)
         ensure_topics(settings)
-        log = open(data / "worker.log", "wb")  # noqa: SIM115 - closed below
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"], env=env, stdout=log, stderr=log
-        )
+        log = data / "worker.log"
+        worker = start_worker(env, log)
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{web}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or worker.poll() is not None:
-                    raise SystemExit(f"worker did not become healthy; see {data / 'worker.log'}")
-                time.sleep(0.5)
+            wait_healthy(worker, web, log)
 
             sent: dict[str, float] = {}
             alerts: dict[str, float] = {}
@@ -154,7 +140,6 @@ def main() -> None:
         finally:
             worker.terminate()
             worker.wait(30)
-            log.close()
 
     latencies = [(alerts[i] - t) * 1000 for i, t in sent.items() if i in alerts]
     if args.worst:

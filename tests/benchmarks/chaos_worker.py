@@ -17,14 +17,12 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import uuid
 from pathlib import Path
 
-import httpx
 import orjson
 from kafka import KafkaProducer
 
@@ -33,7 +31,7 @@ from streams.kafka.broker import LocalBroker
 from streams.records import FeedRef, RawItem
 from streams.records.models import utcnow
 from streams.settings import Settings
-from tests.support import free_port, read_topic
+from tests.support import free_port, read_topic, start_worker, wait_healthy
 
 
 def make_item(n: int, run: str, republish_of: int | None = None) -> RawItem:
@@ -76,22 +74,13 @@ def main() -> None:
         }
         settings = Settings(bootstrap_servers=broker.bootstrap, data_dir=data, topic_partitions=4)
         ensure_topics(settings)
-        log = open(data / "worker.log", "ab")  # noqa: SIM115 - closed at the end
+        log = data / "worker.log"
 
         def start() -> subprocess.Popen[bytes]:
-            return subprocess.Popen(
-                [sys.executable, "-m", "streams", "worker"], env=env, stdout=log, stderr=log
-            )
-
-        def healthy() -> bool:
-            try:
-                return httpx.get(f"http://127.0.0.1:{web}/health", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
+            return start_worker(env, log)
 
         worker = start()
-        while not healthy():
-            time.sleep(0.3)
+        wait_healthy(worker, web, log)
 
         run = uuid.uuid4().hex[:8]
         expected_stories: set[int] = set()
@@ -121,8 +110,7 @@ def main() -> None:
             worker.wait()
             killed = time.monotonic()
             worker = start()
-            while not healthy():
-                time.sleep(0.2)
+            wait_healthy(worker, web, log)
             recoveries.append(time.monotonic() - killed)
         thread.join()
         # Let the last worker finish everything: wait until wire.alerts stops growing.
@@ -134,7 +122,6 @@ def main() -> None:
             time.sleep(2)
         worker.send_signal(signal.SIGTERM)
         worker.wait(60)
-        log.close()
 
         items = collections.Counter(
             orjson.loads(r.value)["title"] for r in read_topic(broker.bootstrap, "wire.items")

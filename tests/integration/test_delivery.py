@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,7 +21,7 @@ from kafka import KafkaAdminClient, KafkaProducer
 from streams.delivery.webhooks import verify_signature
 from streams.records import validate
 from streams.topics import ALERTS, WEBHOOK_DEADLETTER
-from tests.support import free_port, read_topic, wait_for
+from tests.support import free_port, read_topic, start_worker, wait_for, wait_healthy
 
 pytestmark = pytest.mark.integration
 
@@ -165,19 +164,8 @@ def worker(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
         "WIREWATCH_WEBHOOK_BACKOFF_MAX": "1",
     }
     log = data_dir / "worker.log"
-    with open(log, "wb") as handle:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"], env=env, stdout=handle, stderr=subprocess.STDOUT
-        )
+    proc = start_worker(env, log)
     base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        if proc.poll() is not None:
-            raise AssertionError(f"worker exited {proc.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            return httpx.get(f"{base}/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
 
     def webhook_groups_ready() -> bool:
         # Each webhook group commits its starting offsets once it owns its partitions.
@@ -195,7 +183,7 @@ def worker(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> It
 
     producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
     try:
-        wait_for(healthy, timeout=120, what="worker /health")
+        wait_healthy(proc, port, log)
         wait_for(webhook_groups_ready, timeout=90, what="webhook consumer groups to commit start offsets")
         yield Worker(proc, log, base, prefix, app_id, kafka_bootstrap, receiver, producer)
         # An open stream must not hold up shutdown: the hub ends it with a final comment.

@@ -32,7 +32,9 @@ from tests.support import (
     read_topic,
     rss,
     seed_text,
+    start_worker,
     wait_for,
+    wait_healthy,
 )
 
 pytestmark = pytest.mark.integration
@@ -101,25 +103,9 @@ def stack(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         feeds=(FeedConfig(url=feed.url, name="local", lang="ar"),),
     )
     log = data_dir / "worker.log"
-    with open(log, "wb") as log_handle:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"],
-            env={**os.environ, **env_settings},
-            stdout=log_handle,
-            stderr=subprocess.STDOUT,
-        )
-    health = f"http://127.0.0.1:{settings.web_port}/health"
-
-    def healthy() -> bool:
-        if worker.poll() is not None:
-            raise AssertionError(f"worker exited {worker.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            return httpx.get(health, timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
+    worker = start_worker({**os.environ, **env_settings}, log)
     try:
-        wait_for(healthy, timeout=120, what="worker /health to report ok")
+        wait_healthy(worker, settings.web_port, log)
         yield Stack(settings, feed, worker, log, {**os.environ, **env_settings})
     finally:
         worker.terminate()
