@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     user_agent: str = "Wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
     allow_private_feeds: bool = False
     poller_id: str = "poller-1"
+    # Port of the poller's Prometheus /metrics (on web_host); 0 = not served.
+    poller_metrics_port: int = Field(default=0, ge=0, le=65535)
 
     # --- Worker ------------------------------------------------------------------
     app_id: str = "wirewatch"

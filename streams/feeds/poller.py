@@ -7,6 +7,7 @@ import random
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from streams.dedup.identity import content_hash, item_id
 from streams.dedup.urls import canonical_url
 from streams.errors import BrokerError, ConfigError, ValidationError
 from streams.feeds.fetch import Fetcher, FetchResult
+from streams.feeds.metrics import PollMetrics
 from streams.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
 from streams.feeds.state import FeedState, backoff_delay
 from streams.feeds.store import JsonLinesStore, KafkaStore, Store
@@ -63,8 +65,10 @@ class Poller:
         *,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
+        metrics: PollMetrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics or PollMetrics()
         self.store = store
         self.fetcher = fetcher
         self.clock = clock
@@ -107,6 +111,14 @@ class Poller:
 
     def poll_feed(self, feed: FeedConfig) -> FeedOutcome:
         """Fetch, parse and publish one feed. Raises only BrokerError (Kafka is unusable)."""
+        started = time.perf_counter()
+        outcome = self._poll_feed(feed)
+        self.metrics.record(
+            outcome.status, outcome.error, outcome.entries, outcome.new, time.perf_counter() - started
+        )
+        return outcome
+
+    def _poll_feed(self, feed: FeedConfig) -> FeedOutcome:
         state = self.state(feed)
         now = self.clock()
         result: FetchResult | None = None
@@ -262,7 +274,10 @@ def run_poller(settings: Settings, *, once: bool, output: TextIO | None = None) 
         store: Store = JsonLinesStore(output) if output is not None else KafkaStore(settings)
         try:
             with Fetcher(settings) as fetcher:
-                poller = Poller(settings, store, fetcher)
+                metrics = PollMetrics()
+                if settings.poller_metrics_port and not once:
+                    metrics.serve(settings.web_host, settings.poller_metrics_port)
+                poller = Poller(settings, store, fetcher, metrics=metrics)
                 if once:
                     outcomes = poller.poll_all(stop)
                     print("\n".join(o.summary_line() for o in outcomes), file=sys.stderr)
