@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
         help="write raw items as JSON Lines to FILE ('-' = stdout) instead of Kafka",
     )
 
+    feeds = sub.add_parser("feeds", help="inspect the configured feeds")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    feeds_sub.add_parser("status", help="last fetch, HTTP status, items, error streak and next due time")
+
     sub.add_parser("worker", help="run the Faust worker (tag, dedup, alert) and its web server")
     sub.add_parser("topics", help="create the declared topics and list them")
 
@@ -139,6 +143,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run_annotate(args.files, rules, sys.stdout, sys.stderr)
     if command == "rules":
         return _rules(args, settings)
+    if command == "feeds":
+        from streams.feeds.status import run_status
+
+        return run_status(settings, sys.stdout)
     if command == "eval":
         if args.eval_command == "newsfane":
             from streams.evaluation.newsfane import run_newsfane_eval

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["up", "broker", "poll", "worker", "topics", "annotate", "rules", "eval", "alerts"]
+COMMANDS = ["up", "broker", "poll", "feeds", "worker", "topics", "annotate", "rules", "eval", "alerts"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

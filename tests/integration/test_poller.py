@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -233,3 +234,22 @@ def test_a_second_poller_with_the_same_id_fences_the_first(make_settings: MakeSe
         first.close()
     assert set(load_states(settings)) == {"u1", "u3"}
     assert len(read_topic(settings, FEED_STATE.full_name(settings))) == 2
+
+
+def test_feeds_status_shows_each_feed(server: FeedHTTPServer, make_settings: MakeSettings) -> None:
+    server.routes["/ar"] = Route(AR_FEED, etag='"1"')
+    server.routes["/down"] = Route(b"", status=503)
+    good = FeedConfig(url=server.url("/ar"), name="Al Jazeera Arabic (test)")
+    bad = FeedConfig(url=server.url("/down"), name="Broken feed")
+    settings = make_settings(good, bad)
+    assert run_poller(settings, once=True) == 0
+
+    from streams.feeds.status import status_lines
+
+    lines = status_lines(settings, load_states(settings))
+    row = next(line for line in lines if line.startswith("Al Jazeera Arabic (test)"))
+    # status, items published, error streak
+    assert re.search(r"\s200\s+3\s+0\s", row), row
+    broken = next(line for line in lines if line.startswith("Broken feed"))
+    assert re.search(r"\s503\s+0\s+1\s", broken), broken
+    assert any("last error" in line for line in lines)
