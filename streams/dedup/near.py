@@ -39,20 +39,33 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   key, so they meet on that key's partition, where `NearIndex.match_key` verifies and
   records. Each band partition answers with its best match; a second `group_by(item id)`
   collects the answers and `best` picks one. With one partition `NearIndex.decide` does both.
+- Speed (pure Python, one core): signing does no Python-level loop turn per word, shingle or
+  bin. Each word's two 2-shingle terms and its number bits are cached in one int, so the
+  shingle hashes, their union and the number mask are C-level `map`s over one dict lookup per
+  word; band keys come from bisecting the sorted hashes; the densified b-bit lanes are one
+  bisect per bin and one big-integer multiplication for all bins (`_pack`). The remaining cost
+  is mostly the per-word cache lookups on a large vocabulary (memory-bound). Decisions and
+  state bytes are identical to the per-shingle loops this replaced (tests/dedup/test_near.py
+  keeps the reference loop).
 """
 
 from __future__ import annotations
 
 import re
 import struct
+from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Protocol
+from functools import cache, reduce
+from itertools import repeat
+from operator import add, and_, mul, or_, rshift, sub
+from typing import Protocol, cast
 
-from streams.dedup.shingles import MASK64, Shingler, fold
+from streams.dedup.shingles import MASK64, Shingler, fold, words
 
-_MULT = 0x9E3779B97F4A7C15
+_MULT = 0x9E3779B97F4A7C15  # also the shingle chain's multiplier (shingles.py)
+_MULT2 = (_MULT * _MULT) & MASK64
+_TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
 _BAND_SALT = 0xD6E8FEB86659FD93
 _ID = 12  # bytes of the item id kept in an entry
 _HEAD = struct.Struct(
@@ -147,25 +160,48 @@ def _mask(values: Iterable[str], width: int) -> int:
     return mask
 
 
-def _pack(mins: dict[int, int], nbins: int, bits: int) -> int:
-    """b-bit lanes of the bin minima (bin j in bits [j*bits, (j+1)*bits)); an empty bin borrows
-    from the next non-empty one with the distance mixed in (rotation densification), so short
-    texts still fill every lane."""
-    if not mins:
+def _pack(ascending: list[int], nbins: int, bits: int, shift: int) -> int:
+    """b-bit lanes of the bin minima (bin j in bits [j*bits, (j+1)*bits); hash x is in bin
+    x >> shift); an empty bin borrows from the next non-empty one with the distance mixed in
+    (rotation densification), so short texts still fill every lane.
+
+    Bin j takes v_j = m_p + p - j, where p is the first non-empty bin at or after j (wrapping to
+    the first one + nbins) and m_p its minimum. In the `ascending` hashes that minimum is the
+    first hash whose bin is >= j (past the end: the smallest hash), so each lane is one `bisect`
+    and a subtraction, mapped in C. Lane j is the top `bits` of (v_j * M) mod 2**64: the v_j go
+    into one big integer in 17-byte slots (v_j * M < 2**129, so no slot spills into the next),
+    one multiplication by M does them all, and the top byte of each slot's low 8 bytes, mapped
+    to a base-2**bits digit, gives the packed lanes. Equal to the reference loop in
+    tests/dedup/test_near.py."""
+    if not ascending:
         return 0
-    shift = 64 - bits
-    first = min(mins)
-    carry, pos = mins[first], first + nbins
-    out = 0
-    get = mins.get
-    for j in range(nbins - 1, -1, -1):
-        m = get(j)
-        if m is None:
-            out = (out << bits) | ((((carry + pos - j) * _MULT) & MASK64) >> shift)
-        else:
-            carry, pos = m, j
-            out = (out << bits) | (((m * _MULT) & MASK64) >> shift)
-    return out
+    bins = list(map(rshift, ascending, repeat(shift)))
+    # u = m_p + p for the hash at each index; index len: the wrap to the first bin.
+    u = list(map(add, ascending, bins))
+    u.append(ascending[0] + bins[0] + nbins)
+    js = range(nbins - 1, -1, -1)  # most significant lane (last bin) first
+    values = map(sub, map(u.__getitem__, map(bisect_left, repeat(bins), js)), js)
+    if bits <= 5:
+        slots = int.from_bytes(b"".join(map(int.to_bytes, values, repeat(17))), "big") * _MULT
+        return int(slots.to_bytes(17 * nbins, "big")[9::17].translate(_lane_digits(bits)), 1 << bits)
+    lanes = map(rshift, map(and_, map(mul, values, repeat(_MULT)), repeat(MASK64)), repeat(64 - bits))
+    return int("".join(map(format, lanes, repeat(f"0{bits}b"))), 2)
+
+
+@cache
+def _lane_digits(bits: int) -> bytes:
+    """Byte -> the base-2**bits digit of its top `bits` bits (a `bytes.translate` table)."""
+    digits = b"0123456789abcdefghijklmnopqrstuv"
+    return bytes(digits[b >> (8 - bits)] for b in range(256))
+
+
+def _numbers(text: str) -> int:
+    """24-bit Bloom mask of the numbers in `text` (digit runs never span a non-word character,
+    so the mask of a text is the union of its words' masks)."""
+    numbers = 0
+    for digits in _NUMBER.findall(text):
+        numbers |= 1 << ((((int(digits) * _MULT) & MASK64) * 24) >> 64)
+    return numbers
 
 
 @cache
@@ -223,7 +259,32 @@ class Signer:
         self.shingler = Shingler(cfg.shingle, cfg.proclitics)
         self._body_shift = 64 - (cfg.bins.bit_length() - 1)
         self._title_shift = 64 - (cfg.title_bins.bit_length() - 1) if cfg.title_bins else 64
-        self._band_shift = 64 - (cfg.bands.bit_length() - 1)
+        # word -> (h * M**2) mod 2**64 | (h * M) mod 2**64 << 64 | number bits << 128 (see sign).
+        self._tokens: dict[str, int] = {}
+        self._fast = cfg.shingle == 2
+        band_shift = 64 - (cfg.bands.bit_length() - 1)  # band of hash x: x >> band_shift
+        self._band_starts = tuple(b << band_shift for b in range(1, 1 << max(0, 64 - band_shift)))
+
+    def _fill(self, found: list[int | None], words: list[str]) -> None:
+        """Replace the None lookups in `found` by the words' (new) cached terms."""
+        tokens = self._tokens
+        if len(tokens) > _TOKEN_CACHE:  # bounded, whatever vocabulary the feeds bring
+            tokens.clear()
+        try:
+            i = found.index(None)
+            while True:
+                w = words[i]
+                v = tokens.get(w)
+                if v is None:
+                    v = tokens[w] = self._terms(w)
+                found[i] = v
+                i = found.index(None, i + 1)
+        except ValueError:
+            pass
+
+    def _terms(self, word: str) -> int:
+        h = self.shingler.token_hash(word)
+        return (h * _MULT2) & MASK64 | ((h * _MULT) & MASK64) << 64 | _numbers(word) << 128
 
     def sign(
         self,
@@ -241,45 +302,59 @@ class Signer:
         cfg = self.config
         if not normalized:
             title, summary = fold(title), fold(summary)
-        sh = self.shingler
-        title_hashes = sh.hashes(title, True)
-        body_hashes = title_hashes | sh.hashes(summary, True) if summary else title_hashes
-        ordered = sorted(body_hashes, reverse=True)
-        # Descending, so each bin keeps its smallest hash (the last one assigned).
-        shift = self._body_shift
-        body_mins = {x >> shift: x for x in ordered}
+        words_t = words(title)
+        words_s = words(summary) if summary else []
+        nt, ns = len(words_t), len(words_s)
+        title_hashes: set[int] = set()
+        if self._fast and nt >= 2 and ns != 1:
+            # The 2-shingle hash ((a * M + b) * M) mod 2**64 is (a * M**2 + b * M) mod 2**64: each
+            # word's two terms (and the number bits of its digits) are cached in one int, so the
+            # shingles, the union and the number mask are a few C-level `map`s, one lookup per word.
+            # Pair nt - 1 straddles title and summary and is dropped. Bit-identical to the
+            # `Shingler.hashes` / regex path below.
+            tokens = self._tokens
+            found = list(map(tokens.get, words_t + words_s))
+            if not all(found):  # a new word (or, harmlessly, a zero value)
+                self._fill(found, words_t + words_s)
+            terms = cast(list[int], found)
+            pairs = list(map(and_, map(add, terms, map(rshift, terms[1:], repeat(64))), repeat(MASK64)))
+            if cfg.title_bins:
+                title_hashes = set(pairs[: nt - 1])
+            if ns:
+                del pairs[nt - 1]  # the pair straddling title and summary
+            body_hashes = set(pairs)
+            numbers = reduce(or_, terms) >> 128
+        else:
+            sh = self.shingler
+            title_hashes = sh.shingle(sh.token_hashes(title, True))
+            body_hashes = title_hashes | sh.hashes(summary, True) if summary else title_hashes
+            numbers = _numbers(f"{title} {summary}")
+        ordered = sorted(body_hashes)
         title_sig = 0
         if cfg.title_bins:
-            tshift = self._title_shift
-            title_sig = _pack(
-                {x >> tshift: x for x in sorted(title_hashes, reverse=True)}, cfg.title_bins, cfg.title_bits
-            )
+            title_sig = _pack(sorted(title_hashes), cfg.title_bins, cfg.title_bits, self._title_shift)
+        # Band b stores under the smallest hash of its range and probes its `probes` smallest:
+        # bisect the ascending hashes at the range starts instead of walking all of them.
         bands: list[bytes] = []
         probes: list[bytes] = []
-        bshift = self._band_shift
-        n = 0
-        for x in reversed(ordered):  # ascending: the first hashes of each band's range
-            band = x >> bshift
-            key = (((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little")
-            if len(bands) <= band:
-                while len(bands) < band:  # an empty band: nothing to store there
-                    bands.append(b"")
-                bands.append(key)
-                probes.append(key)
-                n = 1
-            elif n < cfg.probes:
-                probes.append(key)
-                n += 1
-        numbers = 0
-        for digits in _NUMBER.findall(f"{title} {summary}"):
-            numbers |= 1 << ((((int(digits) * _MULT) & MASK64) * 24) >> 64)
+        take = max(1, cfg.probes)
+        lo = 0
+        for hi in [*map(bisect_left, repeat(ordered), self._band_starts), len(ordered)]:
+            if lo < hi:
+                keys = [
+                    (((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little")
+                    for x in ordered[lo : min(hi, lo + take)]
+                ]
+                bands.append(keys[0])
+                probes += keys
+            lo = hi
         return Signature(
-            _pack(body_mins, cfg.bins, cfg.bits),
+            _pack(ordered, cfg.bins, cfg.bits, self._body_shift),
             title_sig,
             numbers,
             _mask(places, 24),
             _mask(countries, 8) << 8 | _mask(actors, 8),
-            tuple(b for b in bands if b),
+            tuple(bands),
             tuple(probes),
         )
 
@@ -374,6 +449,14 @@ class NearIndex:
         """Look up every probe key of `sig`, return the best accepted match, and remember the
         item under its band keys."""
         entry = self.entry(item_id, sig, now)
+        store = self.store
+        if not any(map(store.get, sig.probes)):
+            # Nothing under any probe key (the common case): no candidate, and each band key's
+            # new value is just the entry (what `match_key` writes for an empty key).
+            if record:
+                for key in sig.bands:
+                    store[key] = entry
+            return _NEW
         own = entry[:_ID]
         stored = set(sig.bands) if record else ()
         return best(self.match_key(k, own, sig, now, entry if k in stored else None) for k in sig.probes)
@@ -400,9 +483,12 @@ def _rank(match: Match) -> tuple[float, float]:
     return (match.body + match.title, match.seen)
 
 
+_NEW = NearDecision("new")
+
+
 def best(matches: Iterable[Match | None]) -> NearDecision:
     """The decision from per-key answers (what the collecting stage runs after `group_by(item id)`)."""
     found = [m for m in matches if m is not None]
     if not found:
-        return NearDecision("new")
+        return _NEW
     return NearDecision("near_duplicate", max(found, key=_rank))

@@ -1,7 +1,9 @@
 """Near-duplicate signatures, the band index and the policy, on the labelled set."""
 
-from streams.dedup.near import NearConfig, NearIndex, Signer, best, guards_pass, similarity
-from streams.dedup.shingles import Shingler, strip_proclitics
+import random
+
+from streams.dedup.near import NearConfig, NearIndex, Signer, _pack, best, guards_pass, similarity
+from streams.dedup.shingles import WORD, Shingler, strip_proclitics, words
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
 
@@ -119,3 +121,54 @@ def test_labelled_set_meets_targets() -> None:
         fn += (not merged) and pair.label == 1
     assert tp / (tp + fp) >= 0.995
     assert tp / (tp + fn) >= 0.97
+
+
+def _reference_pack(mins: dict[int, int], nbins: int, bits: int) -> int:
+    """The per-bin loop `near._pack` replaced (rotation densification, b-bit lanes)."""
+    if not mins:
+        return 0
+    mult, mask = 0x9E3779B97F4A7C15, (1 << 64) - 1
+    first = min(mins)
+    carry, pos = mins[first], first + nbins
+    out = 0
+    for j in range(nbins - 1, -1, -1):
+        m = mins.get(j)
+        if m is None:
+            out = (out << bits) | ((((carry + pos - j) * mult) & mask) >> (64 - bits))
+        else:
+            carry, pos = m, j
+            out = (out << bits) | (((m * mult) & mask) >> (64 - bits))
+    return out
+
+
+def test_pack_equals_reference_loop() -> None:
+    rng = random.Random(4)
+    for nbins in (1, 2, 16, 64, 128, 256):
+        shift = 64 - (nbins.bit_length() - 1)
+        for bits in (1, 2, 3, 4, 5, 6, 8):
+            for n in (1, 2, 5, nbins // 2 + 1, 3 * nbins):
+                hashes = {rng.getrandbits(64) for _ in range(n)}
+                hashes |= {(1 << 64) - 1 - rng.randrange(200)}  # m + distance past 2**64
+                mins = {x >> shift: x for x in sorted(hashes, reverse=True)}
+                assert _pack(sorted(hashes), nbins, bits, shift) == _reference_pack(mins, nbins, bits)
+
+
+def test_words_match_the_regex() -> None:
+    rng = random.Random(5)
+    alphabet = [chr(c) for c in range(128)] + ["é", "ـ", "د", "٣", "’"]
+    for _ in range(2000):
+        text = "".join(rng.choices(alphabet, k=rng.randrange(40)))
+        assert words(text) == WORD.findall(text)
+
+
+def test_fast_signature_equals_the_shingler_path() -> None:
+    # `Signer.sign` builds 2-shingles from cached per-word terms; the general path (any k) goes
+    # through `Shingler.hashes` and a regex for the numbers. Both must give the same signature.
+    items, _ = load()
+    for config in (NearConfig(), NearConfig(title_bins=16), NearConfig(bands=4, probes=3)):
+        fast, slow = Signer(config), Signer(config)
+        slow._fast = False
+        for i in items[:300]:
+            for title, summary in ((i.title, i.summary), (i.title, ""), ("", i.summary), ("a b", "c")):
+                places = ("Idlib",) if len(title) % 2 else ()
+                assert fast.sign(title, summary, places=places) == slow.sign(title, summary, places=places)
