@@ -45,3 +45,17 @@ async def topic_partitions(consumer: Any, topic: str, timeout: float = 30.0) -> 
         if loop.time() > deadline:
             raise RuntimeError(f"topic {topic} has no partitions (not created?)")
         await asyncio.sleep(0.5)
+
+
+def viewer_consumer(settings: Settings, role: str) -> Any:
+    """An aiokafka consumer that reads committed alerts without a group: a viewer, which must
+    neither steal partitions from services nor commit offsets (`role` names it to the broker)."""
+    from aiokafka import AIOKafkaConsumer
+
+    return AIOKafkaConsumer(
+        group_id=None,
+        enable_auto_commit=False,
+        isolation_level="read_committed",
+        client_id=f"{settings.app_id}-{role}",
+        **aiokafka_config(settings),
+    )

@@ -21,7 +21,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from streams.delivery.aio import aiokafka_config, topic_partitions
+from streams.delivery.aio import topic_partitions, viewer_consumer
 from streams.delivery.filters import AlertFilter
 from streams.errors import InputError
 from streams.records import decode
@@ -147,15 +147,9 @@ class AlertHub:
     # --- lifecycle -------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        from aiokafka import AIOKafkaConsumer, TopicPartition
+        from aiokafka import TopicPartition
 
-        consumer = AIOKafkaConsumer(
-            group_id=None,
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            client_id=f"{self.settings.app_id}-sse-hub",
-            **aiokafka_config(self.settings),
-        )
+        consumer = viewer_consumer(self.settings, "sse-hub")
         await consumer.start()
         try:
             parts = [TopicPartition(self.topic, p) for p in await topic_partitions(consumer, self.topic)]
@@ -212,16 +206,10 @@ async def replay(
     Each partition is sought to the first record at or after `after.timestamp_ms`; within a
     partition records are yielded in offset order, skipping ids <= `after`.
     """
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import TopicPartition
 
     topic = ALERTS.full_name(settings)
-    consumer = AIOKafkaConsumer(
-        group_id=None,
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        client_id=f"{settings.app_id}-sse-replay",
-        **aiokafka_config(settings),
-    )
+    consumer = viewer_consumer(settings, "sse-replay")
     await consumer.start()
     try:
         parts = [TopicPartition(topic, p) for p, stop in sorted(until.items())]
