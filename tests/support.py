@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from streams.records import FeedRef, RawItem
+from streams.settings import Settings
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 SEED_FILE = SHARED / "data" / "seed" / "aljazeera-idlib-ceasefire.ar.txt"
@@ -191,3 +193,21 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: f
             return False
 
     wait_for(healthy, timeout, interval=0.2, what="worker /health to report ok")
+
+
+def worker_setup(bootstrap: str, data: Path, partitions: int = 4) -> tuple[dict[str, str], int, Settings]:
+    """Env, web port and settings for a worker on `bootstrap` with `partitions` per topic,
+    whose topics are created now (benchmark and chaos scripts start workers this way)."""
+    from streams.kafka.admin import ensure_topics
+
+    web = free_port()
+    env = {
+        **os.environ,
+        "WIREWATCH_BOOTSTRAP_SERVERS": bootstrap,
+        "WIREWATCH_DATA_DIR": str(data),
+        "WIREWATCH_WEB_PORT": str(web),
+        "WIREWATCH_TOPIC_PARTITIONS": str(partitions),
+    }
+    settings = Settings(bootstrap_servers=bootstrap, data_dir=data, topic_partitions=partitions)
+    ensure_topics(settings)
+    return env, web, settings

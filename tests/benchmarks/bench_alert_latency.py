@@ -13,7 +13,6 @@ wire.raw), so the ratio shows what the three worker stages add.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import threading
@@ -25,12 +24,11 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.structs import TopicPartition
 
-from streams.kafka.admin import ensure_topics
 from streams.kafka.broker import LocalBroker
 from streams.records import FeedRef, RawItem
 from streams.records.models import utcnow
 from streams.settings import Settings
-from tests.support import free_port, start_worker, wait_healthy
+from tests.support import start_worker, wait_healthy, worker_setup
 
 
 def pct(values: list[float], q: float) -> float:
@@ -87,16 +85,7 @@ def main() -> None:
 
     data = Path(tempfile.mkdtemp(prefix="wirewatch-bench-"))
     with LocalBroker.ephemeral(Settings().cache_dir) as broker:
-        web = free_port()
-        env = {
-            **os.environ,
-            "WIREWATCH_BOOTSTRAP_SERVERS": broker.bootstrap,
-            "WIREWATCH_DATA_DIR": str(data),
-            "WIREWATCH_WEB_PORT": str(web),
-            "WIREWATCH_TOPIC_PARTITIONS": "4",
-        }
-        settings = Settings(bootstrap_servers=broker.bootstrap, data_dir=data, topic_partitions=4)
-        ensure_topics(settings)
+        env, web, _ = worker_setup(broker.bootstrap, data)
         log = data / "worker.log"
         worker = start_worker(env, log)
         try:

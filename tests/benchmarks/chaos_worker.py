@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import os
 import random
 import signal
 import subprocess
@@ -26,12 +25,11 @@ from pathlib import Path
 import orjson
 from kafka import KafkaProducer
 
-from streams.kafka.admin import ensure_topics
 from streams.kafka.broker import LocalBroker
 from streams.records import FeedRef, RawItem
 from streams.records.models import utcnow
 from streams.settings import Settings
-from tests.support import free_port, read_topic, start_worker, wait_healthy
+from tests.support import read_topic, start_worker, wait_healthy, worker_setup
 
 
 def make_item(n: int, run: str, republish_of: int | None = None) -> RawItem:
@@ -64,16 +62,7 @@ def main() -> None:
     rng = random.Random(11)
     data = Path(tempfile.mkdtemp(prefix="wirewatch-chaos-"))
     with LocalBroker.ephemeral(Settings().cache_dir) as broker:
-        web = free_port()
-        env = {
-            **os.environ,
-            "WIREWATCH_BOOTSTRAP_SERVERS": broker.bootstrap,
-            "WIREWATCH_DATA_DIR": str(data),
-            "WIREWATCH_WEB_PORT": str(web),
-            "WIREWATCH_TOPIC_PARTITIONS": "4",
-        }
-        settings = Settings(bootstrap_servers=broker.bootstrap, data_dir=data, topic_partitions=4)
-        ensure_topics(settings)
+        env, web, _ = worker_setup(broker.bootstrap, data)
         log = data / "worker.log"
 
         def start() -> subprocess.Popen[bytes]:
