@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from streams.alerts.context import ItemContext
 from streams.alerts.engine import RuleEngine, snippet
 from streams.alerts.gate import UPDATE, AlertGate, alert_id
 from streams.alerts.rules import load_rules
+from streams.dedup.desk import Out, desk_key, item_message
 from streams.dedup.exact import Decision, ExactDedup, Store
 from streams.dedup.identity import dedup_key
+from streams.dedup.near import NearIndex, Signature, Signer, match_json, probe_messages, probe_signature
 from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
 from streams.tagging import Tagger
 
@@ -25,6 +28,7 @@ class Pipeline:
         self.tagger = tagger or Tagger.default()
         self.rules_file = rules_file
         self.engine = RuleEngine(load_rules(rules_file))
+        self.signer = Signer()  # holds a per-word hash cache: one per process
 
     def install_rules(self, engine: RuleEngine) -> None:
         """Swap in a compiled rule engine (hot reload); one attribute write, so an item is
@@ -55,6 +59,49 @@ class Pipeline:
         policy = ExactDedup(store, window_seconds)
         raw = item.raw
         return policy.decide(raw.id, raw.canonical_url, raw.content_hash, now, source)
+
+    def exact_stage(
+        self, store: Store, window_seconds: float, item: Item, now: float, source: str | None = None
+    ) -> list[Out]:
+        """The first dedup stage (keyed by dedup key): the exact decision, told to the story
+        desk, and — for an item new to the exact policy — one probe per band key of its
+        near-duplicate signature (targets "desk" and "near"; see streams/dedup/desk.py)."""
+        decision = self.dedup(store, window_seconds, item, now, source)
+        story_item = item.with_story(decision.story_id).to_json()
+        # Repeats of a known story skip the near index: they wait at the desk for its final id.
+        probes = probe_messages(item.id, self.near_signature(item), now) if decision.is_new else []
+        exact = {
+            "kind": decision.kind,
+            "story_id": decision.story_id,
+            "duplicate_of": decision.duplicate_of,
+            "reason": decision.reason,
+            "text_changed": decision.text_changed,
+        }
+        message = item_message(story_item, exact, len(probes), now)
+        return [Out("desk", desk_key(decision.story_id), message)] + [Out("near", k, p) for k, p in probes]
+
+    @staticmethod
+    def band_stage(index: NearIndex, band: str, probe: dict[str, Any]) -> Out:
+        """The second dedup stage (keyed by band key): the best older item under `band` that
+        the probing item nearly duplicates, answered to the prober's desk key; records the
+        prober under the key when it is one of its band keys."""
+        sig, seen, item_id = probe_signature(probe), float(probe["seen"]), str(probe["item_id"])
+        entry = index.entry(item_id, sig, seen) if probe["record"] else None
+        own = bytes.fromhex(item_id)[-12:]
+        match = index.match_key(bytes.fromhex(band), own, sig, seen, entry, older_only=True)
+        answer = {"type": "answer", "item_id": item_id, "band": band, "match": match_json(match)}
+        return Out("desk", desk_key(item_id), answer)
+
+    def near_signature(self, item: Item) -> Signature:
+        """The item's MinHash signature and band keys, with its tags as anchors."""
+        raw = item.raw
+        return self.signer.sign(
+            raw.title,
+            raw.summary,
+            places=item.places,
+            countries=item.countries,
+            actors=[a["id"] for a in item.actors],
+        )
 
     @staticmethod
     def duplicate_record(item: Item, decision: Decision, now: datetime) -> Duplicate:

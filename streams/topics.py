@@ -94,6 +94,20 @@ FEED_STATE = TopicSpec(
     partitions=1,
 )
 
+NEAR_PROBES = TopicSpec(
+    "wire.near-probes",
+    key="LSH band key (hex): near-duplicates share one, so they meet on its partition",
+    description="Internal: one message per band key of each new item's MinHash signature.",
+    retention_ms=1 * DAY_MS,
+    schema="near_probe.schema.json",
+)
+DEDUP_DESK = TopicSpec(
+    "wire.dedup-desk",
+    key="desk key: last 24 hex digits of the item's provisional story id",
+    description="Internal: exact decisions, band answers and story look-ups for the story desk.",
+    retention_ms=1 * DAY_MS,
+    schema="desk.schema.json",
+)
 WEBHOOK_DEADLETTER = TopicSpec(
     "wire.webhook-deadletter",
     key="webhook id (its name, else a hash of its URL)",
@@ -112,4 +126,6 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     DEADLETTER,
     FEED_STATE,
     WEBHOOK_DEADLETTER,
+    NEAR_PROBES,
+    DEDUP_DESK,
 )

@@ -385,19 +385,31 @@ class NearIndex:
         )
 
     def match_key(
-        self, key: bytes, own: bytes, sig: Signature, now: float, entry: bytes | None = None
+        self,
+        key: bytes,
+        own: bytes,
+        sig: Signature,
+        now: float,
+        entry: bytes | None = None,
+        *,
+        older_only: bool = False,
     ) -> Match | None:
         """Best accepted match among the items under one band key; then, if `entry` is given,
-        remember it there (`own` is the query's 12-byte id prefix).
+        remember it there (`own` is the query's 12-byte id suffix).
 
         This is all a band partition does; the worker calls it once per probe key, with the
-        entry for the keys in `sig.bands`."""
+        entry for the keys in `sig.bands`. With `older_only`, only items that come before the
+        query in (seen, id) order can match: when two near-duplicates are in flight at once on
+        different band partitions, each may see the other, and this order lets exactly one of
+        them (the older) be new instead of both pointing at each other. `now` is then the
+        query's own seen time. A replayed query replaces its own entry instead of adding a copy."""
         cfg = self.config
         value = self.store.get(key) or b""
         chosen: Match | None = None
         size, body_at, title_at = self._size, self._body_at, self._title_at
         window, strict = self.window, cfg.strict_places
         stale = 0
+        order = (int(now) & 0xFFFFFFFF, own)
         if value:
             unpack = _HEAD.unpack_from
             for off in range(0, len(value), size):
@@ -407,7 +419,10 @@ class NearIndex:
                     stale += 1
                     continue
                 if value[off : off + _ID] == own:
-                    continue  # an older version of this item: the exact policy handles it
+                    stale += 1  # an older version (or a replay) of this item: the exact policy
+                    continue  # handles it, and recording replaces the entry
+                if older_only and (seen, value[off : off + _ID]) >= order:
+                    continue
                 if not guards_pass(sig.numbers, sig.places, sig.others, numbers, places, others, strict):
                     continue  # "kills 12 in Khan Younis" is not "kills 7 in Rafah"
                 body = similarity(
@@ -435,7 +450,7 @@ class NearIndex:
                 value = b"".join(
                     value[o : o + size]
                     for o in range(0, len(value), size)
-                    if now - _HEAD.unpack_from(value, o + _ID)[0] <= window
+                    if now - _HEAD.unpack_from(value, o + _ID)[0] <= window and value[o : o + _ID] != own
                 )
             self.store[key] = (value + entry)[-cfg.max_bucket * size :]
         return chosen
@@ -492,3 +507,49 @@ def best(matches: Iterable[Match | None]) -> NearDecision:
     if not found:
         return _NEW
     return NearDecision("near_duplicate", max(found, key=_rank))
+
+
+def probe_messages(item_id: str, sig: Signature, seen: float) -> list[tuple[str, dict[str, object]]]:
+    """(band key hex, message) for each probe key of `sig` (schemas/near_probe.schema.json):
+    what the exact stage sends to wire.near-probes, keyed by the band key."""
+    stored = set(sig.bands)
+    body = f"{sig.body:x}"
+    title = f"{sig.title:x}" if sig.title else ""
+    return [
+        (
+            key.hex(),
+            {
+                "schema_version": 1,
+                "item_id": item_id,
+                "seen": seen,
+                "record": key in stored,
+                "body": body,
+                "title": title,
+                "numbers": sig.numbers,
+                "places": sig.places,
+                "others": sig.others,
+            },
+        )
+        for key in dict.fromkeys(sig.probes)
+    ]
+
+
+def probe_signature(message: dict[str, object]) -> Signature:
+    """The part of a signature a band partition needs, from a probe message."""
+    body, title = str(message["body"]), str(message["title"])
+    return Signature(
+        int(body, 16) if body else 0,
+        int(title, 16) if title else 0,
+        int(cast(int, message["numbers"])),
+        int(cast(int, message["places"])),
+        int(cast(int, message["others"])),
+        (),
+        (),
+    )
+
+
+def match_json(match: Match | None) -> dict[str, object] | None:
+    """A band answer's match as JSON (schemas/desk.schema.json)."""
+    if match is None:
+        return None
+    return {"id": match.item_id, "seen": match.seen, "body": match.body, "title": match.title}

@@ -179,7 +179,7 @@ class Duplicate:
     duplicate_of: str
     story_id: str
     kind: str  # "duplicate" | "update"
-    reason: str  # "same_id" | "same_url" | "same_content"
+    reason: str  # "same_id" | "same_url" | "same_content" | "similar_text"
     text_changed: bool
     feed: FeedRef
     url: str | None

@@ -13,17 +13,30 @@ from faust.types import EventT, StreamT
 
 from streams.alerts.gate import AlertGate
 from streams.alerts.reload import RulesReloader
+from streams.dedup.desk import StoryDesk
+from streams.dedup.near import NearIndex
 from streams.delivery.routes import Route, route_spec, route_topics
 from streams.kafka.admin import ensure_topics
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, validate
 from streams.records import decode as decode_record
-from streams.records.models import DeadLetter, utcnow
+from streams.records.models import DeadLetter
 from streams.settings import Settings
-from streams.topics import ALERTS, DEADLETTER, DUPLICATES, ITEMS, RAW, STORIES, TAGGED, TopicSpec
+from streams.topics import (
+    ALERTS,
+    DEADLETTER,
+    DEDUP_DESK,
+    DUPLICATES,
+    ITEMS,
+    NEAR_PROBES,
+    RAW,
+    STORIES,
+    TAGGED,
+    TopicSpec,
+)
 from streams.worker import codecs
 from streams.worker.metrics import StageMetrics
-from streams.worker.store import WindowedStore
+from streams.worker.store import HexKeyStore, WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
 
@@ -87,21 +100,41 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         )
 
     raw_topic, tagged_in = source(RAW), source(TAGGED)
-    stories_in = source(STORIES)
+    probes_in, desk_in, stories_in = source(NEAR_PROBES), source(DEDUP_DESK), source(STORIES)
     tagged_out, items_out, stories_out = sink(TAGGED), sink(ITEMS), sink(STORIES)
+    probes_out, desk_out = sink(NEAR_PROBES), sink(DEDUP_DESK)
     dups_out, alerts_out, dead_out = sink(DUPLICATES), sink(ALERTS), sink(DEADLETTER)
+    # Where each target of the pure dedup stages goes, and the schema its records must meet.
+    out_topics = {
+        "items": items_out,
+        "duplicates": dups_out,
+        "stories": stories_out,
+        "desk": desk_out,
+        "near": probes_out,
+    }
+    out_schemas = {
+        "items": "item",
+        "duplicates": "duplicate",
+        "stories": "story",
+        "desk": "desk",
+        "near": "near_probe",
+    }
 
-    def windowed_table(name: str, source_spec: TopicSpec) -> Any:
+    def windowed_table(name: str, source_spec: TopicSpec, value_serializer: str = "orjson") -> Any:
         # Co-partitioned with its source topic; entries live one to two windows, then
         # Faust expires them (changelog included), so state stays bounded.
         schema: Any = faust.Schema(
-            key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
+            key_type=str, value_type=None, key_serializer="utf8", value_serializer=value_serializer
         )
         table = app.Table(name, default=None, partitions=source_spec.partition_count(settings), schema=schema)
         return table.tumbling(window, expires=2 * window)
 
     seen = windowed_table("dedup-seen", TAGGED)
+    # Near-duplicate index: band key -> packed entries (raw bytes, ~48 B per item and band).
+    bands = windowed_table("near-bands", NEAR_PROBES, value_serializer="raw")
+    desk_state = windowed_table("dedup-desk", DEDUP_DESK)
     fired = windowed_table("alerts-fired", STORIES)
+    window_s = window.total_seconds()
 
     metrics = StageMetrics()
 
@@ -151,6 +184,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             finished("tag", started, item)
             await send("tag", tagged_out, item.dedup_key, out)
 
+    # Dedup is three keyed stages (see streams/dedup/desk.py): exact identity on the dedup
+    # key's partition; near-duplicate bands, each on its band key's partition; the story desk
+    # on the provisional story's partition, which makes every item's story final.
     @app.agent(tagged_in, name="dedup")
     async def dedup(stream: StreamT[bytes]) -> None:
         async for event in stream.events():
@@ -159,29 +195,55 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             try:
                 item = Item.from_json(decode(event, "item"))
                 now = event.message.timestamp or time.time()
-                store = WindowedStore(seen, window.total_seconds())
                 source = f"{event.message.partition}:{event.message.offset}"
-                decision = pipe.dedup(store, window.total_seconds(), item, now, source)
-                story_item = item.with_story(decision.story_id).to_json()
-                validate("item", story_item)
-                sends: list[tuple[Any, str, dict[str, Any]]] = []
-                if decision.is_new:
-                    sends.append((items_out, item.id, story_item))
-                else:
-                    out = pipe.duplicate_record(item, decision, utcnow()).to_json()
-                    validate("duplicate", out)
-                    sends.append((dups_out, item.id, out))
-                if decision.is_new or decision.text_changed:
-                    # New stories and changed versions go on to the alert stage, keyed by story.
-                    version = {"schema_version": 1, "kind": decision.kind, "item": story_item}
-                    sends.append((stories_out, decision.story_id, version))
+                outs = pipe.exact_stage(WindowedStore(seen, window_s), window_s, item, now, source)
+                for out in outs:
+                    validate(out_schemas[out.target], out.value)
             except Exception as exc:
                 await dead_letter("dedup", event, exc)
                 continue
-            metrics.decisions.labels(decision.kind).inc()
             finished("dedup", started, item)
-            for topic, key, value in sends:
-                await send("dedup", topic, key, value)
+            for out in outs:
+                await send("dedup", out_topics[out.target], out.key, out.value)
+
+    @app.agent(probes_in, name="near")
+    async def near(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            metrics.records_in.labels("near").inc()
+            started = time.perf_counter()
+            try:
+                probe = decode(event, "near_probe")
+                index = NearIndex(HexKeyStore(WindowedStore(bands, window_s)), window_s, pipe.signer.config)
+                answer = pipe.band_stage(index, (event.key or b"").decode("ascii"), probe)
+                validate("desk", answer.value)
+            except Exception as exc:
+                await dead_letter("near", event, exc)
+                continue
+            metrics.processing.labels("near").observe(time.perf_counter() - started)
+            await send("near", desk_out, answer.key, answer.value)
+
+    @app.agent(desk_in, name="desk")
+    async def desk(stream: StreamT[bytes]) -> None:
+        async for event in stream.events():
+            metrics.records_in.labels("desk").inc()
+            started = time.perf_counter()
+            try:
+                message = decode(event, "desk")
+                source = f"{event.message.partition}:{event.message.offset}"
+                key = (event.key or b"").decode("ascii")
+                outs = StoryDesk(WindowedStore(desk_state, window_s)).handle(key, message, source)
+                for out in outs:
+                    validate(out_schemas[out.target], out.value)
+            except Exception as exc:
+                await dead_letter("desk", event, exc)
+                continue
+            metrics.processing.labels("desk").observe(time.perf_counter() - started)
+            for out in outs:
+                if out.target == "items":
+                    metrics.decisions.labels("new").inc()
+                elif out.target == "duplicates":
+                    metrics.decisions.labels(out.value["kind"]).inc()
+                await send("desk", out_topics[out.target], out.key, out.value)
 
     routes = [Route.from_config(config) for config in settings.alert_routes]
     route_sinks: dict[str, Any] = {}

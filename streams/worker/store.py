@@ -26,3 +26,16 @@ class WindowedStore:
 
     def __setitem__(self, key: str, value: Any, /) -> None:
         self.table[key] = value
+
+
+class HexKeyStore:
+    """Bytes keys (the near index's band keys) over a table keyed by their hex strings."""
+
+    def __init__(self, store: WindowedStore) -> None:
+        self.store = store
+
+    def get(self, key: bytes, /) -> Any:
+        return self.store.get(key.hex())
+
+    def __setitem__(self, key: bytes, value: bytes, /) -> None:
+        self.store[key.hex()] = value

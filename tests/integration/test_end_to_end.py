@@ -123,7 +123,7 @@ def _alerts_for(stack: Stack, rule: str) -> list[dict]:  # type: ignore[type-arg
 def test_health_reports_agents_and_assignment(stack: Stack) -> None:
     body = httpx.get(f"http://127.0.0.1:{stack.settings.web_port}/health", timeout=5).json()
     assert body["status"] == "ok" and body["assigned_partitions"] > 0
-    assert {name.rsplit(".", 1)[-1] for name in body["agents"]} == {"tag", "dedup", "alert"}
+    assert {name.rsplit(".", 1)[-1] for name in body["agents"]} == {"tag", "dedup", "near", "desk", "alert"}
 
 
 def test_seed_article_raises_ceasefire_idlib_once(stack: Stack) -> None:
