@@ -13,7 +13,7 @@ from typing import Final
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import is_fast
+from streams.text.matchkey import MatchKey, is_fast
 from streams.text.normalize import normalize
 
 # A word: letters and digits (Arabic tashkeel and tatweel included), with inner hyphens or
@@ -21,6 +21,8 @@ from streams.text.normalize import normalize
 # window after each trigger is scanned, never the whole text.
 _WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
 _WINDOW = 120  # characters read after a trigger
+# Separators `_WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
+_INNER_SEPARATOR = re.compile("[-'’]")
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
 # after it after a speech verb; an organisation's name; a nisba after a state body.
 _WORDS_READ = {"title": 10, "speech": 5, "org": 5, "body": 1}
@@ -126,13 +128,15 @@ def _glued_run(limit: int) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _key(text: str, start: int, end: int, pos: int, folded: str | None) -> str:
-    """The key of the word text[start:end] in the window at `pos` (see `PatternReader._words`)."""
-    if folded is None:
-        return _fold_word(text[start:end])
-    if folded:
-        return folded[start - pos : end - pos]
-    return phrase_key(text[start:end])
+def _fold_words(text: str, spans: list[tuple[int, int]], pos: int) -> list[str]:
+    """The keys of the words at `spans`, folding them one by one (the window at `pos`)."""
+    if _NOT_ONE_TO_ONE.search(text, pos, pos + _WINDOW) is None:
+        return [_fold_word(text[s:e]) for s, e in spans]  # the window folds one to one
+    window = text[pos : pos + _WINDOW]
+    folded = normalize(window).text
+    if len(folded) == len(window):  # one to one overall: a word's key is a slice
+        return [folded[s - pos : e - pos] for s, e in spans]
+    return [phrase_key(text[s:e]) for s, e in spans]  # a rare many-to-one fold
 
 
 def _is_one_to_one(window: str) -> bool:
@@ -149,13 +153,30 @@ def slug(text: str) -> str:
 
 
 class Item:
-    """One text as the patterns read it: the text and its resolved mentions."""
+    """One text as the patterns read it: the text, its matching key and its resolved mentions."""
 
-    __slots__ = ("known", "text")
+    __slots__ = ("folded", "known", "match_key", "text")
 
-    def __init__(self, text: str, known: Sequence[Known]) -> None:
+    def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
         self.text = text
         self.known = KnownSpans(known)
+        # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
+        self.match_key = match_key
+        self.folded = match_key.key if match_key is not None else ""
+
+    def shift(self, lo: int, hi: int) -> int | None:
+        """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every
+        word text[start:end] inside [lo, hi); None if words there must be folded one by one.
+
+        That holds where [lo, hi) keys character for character and has no inner hyphen or
+        apostrophe (al-Assad: the key makes those a space, `normalize` keeps them).
+        """
+        if self.match_key is None:
+            return None
+        shift = self.match_key.shift_of(lo, hi)
+        if shift is None or _INNER_SEPARATOR.search(self.text, lo, hi) is not None:
+            return None
+        return shift
 
 
 class PatternReader:
@@ -180,40 +201,44 @@ class PatternReader:
 
         One anchored match reads the run of words joined by whitespace only (the usual case,
         and all a name can be); one search then adds the word after punctuation, if any. A
-        word's key is its own fold (cached) when the window folds one to one (nearly always),
-        else a slice of the window's `normalize` key, or (a rare many-to-one fold) its own key.
+        word's key is a slice of the text's key where `Item.shift` allows (nearly always),
+        else the word is folded on its own (see `_fold_words`).
         """
         text = item.text
         stop = pos + _WINDOW
-        folded: str | None = None
-        if _NOT_ONE_TO_ONE.search(text, pos, stop) is not None:
-            window = text[pos:stop]
-            folded = normalize(window).text
-            if len(folded) != len(window):
-                folded = ""
         out: list[_Word] = []
         run = _glued_run(limit).match(text, pos, stop)
         end = pos
         if run is not None:
+            end = run.end()
+            shift = item.shift(pos, end)
             # `regs`: every group's span in one call; an unmatched group's is (-1, -1).
-            if folded is None:
-                fold = _fold_word
-                out = [(s, e, fold(text[s:e]), True) for s, e in run.regs[1:] if s >= 0]
+            if shift is not None:
+                folded = item.folded
+                out = [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
             else:
-                out = [(s, e, _key(text, s, e, pos, folded), True) for s, e in run.regs[1:] if s >= 0]
+                spans = [span for span in run.regs[1:] if span[0] >= 0]
+                keys = _fold_words(text, spans, pos)
+                out = [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
             if len(out) >= limit:
                 return out
-            end = run.end()
         after = _WORD.search(text, end, stop)
         if after is not None:
-            start = after.start()
+            start, after_end = after.span()
             glued = not text[end:start].strip()
-            out.append((start, after.end(), _key(text, start, after.end(), pos, folded), glued))
+            shift = item.shift(start, after_end)
+            if shift is not None:
+                key = item.folded[start - shift : after_end - shift]
+            else:
+                key = _fold_words(text, [(start, after_end)], pos)[0]
+            out.append((start, after_end, key, glued))
         return out
 
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
         """What the trigger at [start, end) of `item.text` introduces, if anything."""
         role = trigger.role
+        if role == "speech" and not self._may_name(item, end):
+            return None
         words = self._words(item, end, _WORDS_READ[role])
         if not words or not words[0][_GLUED]:
             return None
@@ -222,6 +247,23 @@ class PatternReader:
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
+
+    def _may_name(self, item: Item, pos: int) -> bool:
+        """False if the word right after a speech verb ending at `pos` cannot start a name.
+
+        Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
+        `_person` reads five. The tests are the first ones `_person` applies to that word.
+        """
+        first = self._words(item, pos, 1)
+        if not first or not first[0][_GLUED]:
+            return False
+        start, _, key, _ = first[0]
+        if len(key) < _MIN_NAME_LETTERS:
+            return False
+        if key in self._connectors:
+            return True
+        definite = _is_arabic(item.text[start]) and _starts_with_article(key)
+        return key not in self._not_names and not definite
 
     def _person(self, item: Item, words: list[_Word], *, speech: bool = False) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.

@@ -13,6 +13,7 @@ from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.sources import Entry
 from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping, phrase_key
+from streams.text.matchkey import MatchKey
 
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _LOOK_BACK = 24
@@ -59,7 +60,8 @@ class Tagger:
         gazetteer = self._gazetteer
         names: list[Match[Entry]] = []
         triggers: list[Match[Entry]] = []
-        for match in gazetteer.matcher.find(text):
+        folded = MatchKey(text)
+        for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
             case = entry.case
             if case is not None:  # an English name's case: "US" in capitals, "Jordan" capitalised
@@ -106,7 +108,7 @@ class Tagger:
         for i, group in ambiguous:
             entry = _choose([m.payload for m in group], context)
             resolved[i] = (next(m for m in group if m.payload is entry), entry)
-        found_actors = self._patterns(text, triggers, resolved) if triggers else []
+        found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         return self._tags(text, lang, resolved, found_actors)
 
     def _cancelled(self, text: str, start: int) -> bool:
@@ -120,7 +122,7 @@ class Tagger:
         return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
 
     def _patterns(
-        self, text: str, triggers: list[Match[Entry]], resolved: list[tuple[Match[Entry], Entry]]
+        self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[tuple[Match[Entry], Entry]]
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py)."""
         by_extent: dict[tuple[int, int], list[Trigger]] = {}
@@ -146,7 +148,8 @@ class Tagger:
             if out and start < out[-1].end:
                 continue
             if item is None:
-                item = Item(text, [(m.start, m.end, e.kind, e.country) for m, e in resolved])
+                known = [(m.start, m.end, e.kind, e.country) for m, e in resolved]
+                item = Item(folded.original, known, folded)
             if len(roles) > 1:
                 roles.sort(key=_role_rank)
             for role in roles:
@@ -223,9 +226,10 @@ class Tagger:
 def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
     """The longest non-overlapping matches, as groups of readings of one extent, in text order.
 
-    The same as grouping `longest_non_overlapping(names)` by extent: when no two extents
-    overlap (the usual case), that keeps every match, sorted by (extent start, start), so
-    `names` (sorted by extent start, longest first) only needs cutting into runs.
+    The same as grouping `longest_non_overlapping(names)` by extent: when extents are
+    disjoint or nested (the usual case: "New York" holds "York"), that keeps the outermost
+    ones, sorted by (extent start, start), so `names` (sorted by extent start, longest first)
+    only needs cutting into runs, dropping each extent that lies inside the one before.
     """
     groups: list[list[Match[Entry]]] = []
     extent: tuple[int, int] | None = None
@@ -234,11 +238,14 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
         if match.extent == extent:
             groups[-1].append(match)
             continue
-        extent = match.extent
-        if extent[0] < reach or extent[0] >= extent[1]:
-            groups = []  # an overlap (or an empty extent): the general path
+        start, end = match.extent
+        if end <= reach and start < end:
+            continue  # inside the last extent kept, which is longer: longest first drops it
+        if start < reach or start >= end:
+            groups = []  # a partial overlap (or an empty extent): the general path
             break
-        reach = extent[1]
+        extent = match.extent
+        reach = end
         groups.append([match])
     else:
         for group in groups:

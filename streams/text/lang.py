@@ -64,9 +64,10 @@ _COUNTABLE_CHARS = [
     if ch.isalpha() == bool(_ARABIC_LETTER.match(ch) or _LATIN_LETTER.match(ch))
 ]
 _UNCOUNTABLE = re.compile(f"[^{''.join(map(re.escape, _COUNTABLE_CHARS))}]")
-_OTHER_NON_LETTER = re.compile(
-    f"[{''.join(re.escape(ch) for ch in _COUNTABLE_CHARS if ch != ' ' and not ch.isalpha())}]"
-)
+_OTHER_NON_LETTER_CHARS = "".join(re.escape(ch) for ch in _COUNTABLE_CHARS if ch != " " and not ch.isalpha())
+_OTHER_NON_LETTER = re.compile(f"[{_OTHER_NON_LETTER_CHARS}]")
+# In text made of countable characters only, anything but a space or one of those is a letter.
+_COUNTABLE_LETTER = re.compile(f"[^ {_OTHER_NON_LETTER_CHARS}]")
 # In ASCII text the `_WORD` runs are the ASCII letter runs: a bytes table lower-cases the
 # letters and blanks everything else, and bytes.split() cuts the words out at C speed.
 _ASCII_WORDS = bytes(b | 0x20 if chr(b).isascii() and chr(b).isalpha() else 0x20 for b in range(256))
@@ -105,21 +106,23 @@ def detect_language(text: str, hint: str | None = None) -> str:
     feed's "Live: Gaza" headline stays "en" and a hint for another Latin language is kept.
     """
     data = text.encode("ascii") if text.isascii() else None
-    plain_arabic = data is None and _NOT_PLAIN_ARABIC.search(text) is None
+    base = hint.split("-")[0].lower() if hint else None
+    if data is None and _NOT_PLAIN_ARABIC.search(text) is None:
+        # Every letter of this text (most Arabic text) is an Arabic letter: no count can
+        # change the answer below, only whether there is a letter at all.
+        if _COUNTABLE_LETTER.search(text) is None:
+            return hint or "und"
+        return hint if hint and base in {"ar", "fa", "ur"} else "ar"
     if data is not None:  # every ASCII character is countable; the letters are ASCII letters
         arabic, latin = 0, len(data.translate(None, _ASCII_NON_LETTERS))
         total = latin
-    elif plain_arabic:
-        arabic = total = len(text) - text.count(" ") - len(_OTHER_NON_LETTER.findall(text))
-        latin = 0
     else:
         arabic, latin, total = _count_letters(text)
-    base = hint.split("-")[0].lower() if hint else None
     if total == 0 or max(arabic, latin, total - arabic - latin) * 2 < total:
         return hint or "und"  # no letters, or no script in the majority
     if arabic * 2 >= total:
         guess = "ar"
-        if not plain_arabic and _PERSIAN_OR_URDU.search(text):
+        if _PERSIAN_OR_URDU.search(text):
             chars = set(text)
             guess = "fa" if chars & _PERSIAN else "ur" if chars & _URDU else "ar"
         return hint if hint and base in {"ar", "fa", "ur"} else guess

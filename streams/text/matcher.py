@@ -201,11 +201,15 @@ class PhraseMatcher(Generic[T]):
 
     def find(self, text: str) -> list[Match[T]]:
         """Every whole-word match, sorted by start then longest first."""
+        return self.find_in(MatchKey(text))
+
+    def find_in(self, folded: MatchKey) -> list[Match[T]]:
+        """`find` in a text already keyed (callers that key words of it too share the key)."""
         if self._automaton is None:
             raise RuntimeError("PhraseMatcher.find() before build()")
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        folded = MatchKey(text)
+        text = folded.original
         key = folded.key
         size = len(key)
         is_word = _IS_WORD_CHAR

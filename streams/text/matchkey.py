@@ -132,7 +132,7 @@ _NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
 class MatchKey:
     """The matching key of `original`, and the original offsets of its characters."""
 
-    __slots__ = ("_exact", "_index", "_shift_at", "_shifts", "key", "original")
+    __slots__ = ("_exact", "_index", "_resume_at", "_shift_at", "_shifts", "key", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -141,6 +141,7 @@ class MatchKey:
         # Key index i maps to i + _shifts[k], k the last with _shift_at[k] <= i.
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
+        self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
         plain = not _NOT_PLAIN.search(original)
         if not plain and not original.isascii() and _UNSAFE.search(original):  # ASCII is safe
             self._exact = norm = normalize(original)
@@ -176,6 +177,34 @@ class MatchKey:
     def is_identity(self) -> bool:
         """True if key index i is original offset i (nothing was deleted, nothing composed)."""
         return self._exact is None and not self._shifts
+
+    def shift_of(self, start: int, end: int) -> int | None:
+        """How far key offsets lag original ones over the original span [start, end), if the
+        span keys character for character (nothing deleted or composed in it); else None.
+
+        Then `key[start - shift : end - shift]` is the key of the span's characters, which
+        lets a caller key any word of the text by slicing instead of folding it again.
+        """
+        if self._exact is not None:
+            return None
+        shift_at = self._shift_at
+        if not shift_at:
+            return 0
+        shifts = self._shifts
+        # The original offset of the first key character after each edit.
+        k = bisect_right(self._resumes(), start)
+        shift = shifts[k - 1] if k else 0
+        # The span must end before the next edit, whose first deleted character follows
+        # key index shift_at[k] - 1.
+        return shift if k == len(shift_at) or end - shift <= shift_at[k] else None
+
+    def _resumes(self) -> list[int]:
+        """The original offset of the key character after each edit (where keying resumes)."""
+        resumes = self._resume_at
+        if resumes is None:
+            pairs = zip(self._shift_at, self._shifts, strict=True)
+            resumes = self._resume_at = [at + shift for at, shift in pairs]
+        return resumes
 
     def _position(self, i: int) -> int:
         k = bisect_right(self._shift_at, i)
@@ -217,7 +246,7 @@ def exact_key(text: str) -> MatchKey:
     match_key.original = text
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
-    match_key._shift_at, match_key._shifts = [], []
+    match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
     return match_key
 
 

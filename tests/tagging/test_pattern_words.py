@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.tagging.patterns import _WINDOW, _WORD, Item, PatternReader, _is_one_to_one
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import is_fast
+from streams.text.matchkey import MatchKey, is_fast
 from streams.text.normalize import normalize
 
 
@@ -51,8 +53,23 @@ def _reference(text: str, pos: int, limit: int) -> list[tuple[int, int, str, boo
         "   قال  \t الرئيس\nالأمريكي (جو) بايدن",
     ],
 )
-def test_word_keys_match_the_window_fold(text: str) -> None:
-    item = Item(text, [])
+@pytest.mark.parametrize("keyed", [False, True])
+def test_word_keys_match_the_window_fold(text: str, keyed: bool) -> None:
+    # keyed: words are sliced from the text's MatchKey (the tagger's way), else folded.
+    item = Item(text, [], MatchKey(text) if keyed else None)
     for pos in range(len(text)):
         for limit in (1, 5, 10):
             assert PatternReader._words(item, pos, limit) == _reference(text, pos, limit)
+
+
+# Letters, marks, deletions, separators and inner hyphens/apostrophes: the cases where a slice
+# of the text's key could differ from a word's own fold.
+_ALPHABET = "ab Σς-'’\"«» \t\u00a0اإةى\u064e\u0651\u0640\u200f.،ﬁß"
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_ALPHABET, max_size=30))
+def test_sliced_word_keys_equal_folded_ones(text: str) -> None:
+    keyed, folded = Item(text, [], MatchKey(text)), Item(text, [])
+    for pos in range(len(text)):
+        assert PatternReader._words(keyed, pos, 5) == PatternReader._words(folded, pos, 5)

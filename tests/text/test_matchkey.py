@@ -86,3 +86,24 @@ def test_every_safe_character_folds_like_the_exact_path() -> None:
 def test_all_ascii_is_safe() -> None:
     # MatchKey skips the safety check for ASCII text.
     assert all(chr(cp) in _SAFE for cp in range(128))
+
+
+@settings(max_examples=300)
+@given(texts)
+@example("a  b")
+@example("إِدْلِب \u200f - x")
+def test_shift_of_names_the_key_characters_of_a_span(text: str) -> None:
+    key = MatchKey(text)
+    positions = {key.span(i, i + 1)[0]: i for i in range(len(key.key))}  # original -> key
+    for start in range(len(text)):
+        for end in range(start + 1, len(text) + 1):
+            shift = key.shift_of(start, end)
+            # Every character of the span has a key character, at offset - shift...
+            whole = all(positions.get(o) == o - (shift or 0) for o in range(start, end))
+            # ...exactly when the span keys character for character.
+            contiguous = all(o in positions for o in range(start, end)) and all(
+                positions[o + 1] == positions[o] + 1 for o in range(start, end - 1)
+            )
+            assert (shift is not None) == contiguous
+            if shift is not None:
+                assert whole
