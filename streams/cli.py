@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pydantic
 
 from streams import __version__
-from streams.errors import InputError, WirewatchError
+from streams.errors import ConfigError, InputError, WirewatchError
 from streams.settings import Settings
 
 
@@ -77,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--from-beginning", action="store_true", help="start at the oldest alert")
     tail.add_argument("--timeout", type=float, help="exit after this many seconds without alerts")
     tail.add_argument("--limit", type=int, help="exit after printing this many alerts")
+
+    deadletter = sub.add_parser("deadletter", help="inspect and replay wire.deadletter")
+    dl_sub = deadletter.add_subparsers(dest="deadletter_command", required=True, metavar="ACTION")
+    dl_list = dl_sub.add_parser("list", help="one line per dead letter: stage, origin, error")
+    dl_list.add_argument("--stage", help="only this stage (tag, dedup, alert)")
+    dl_replay = dl_sub.add_parser(
+        "replay", help="re-inject dead letters' original bytes into their topics (each once)"
+    )
+    dl_replay.add_argument("--stage", help="only this stage (tag, dedup, alert)")
+    dl_replay.add_argument("--since", help="only letters that failed since: 12h, 7d or an ISO time")
+    dl_replay.add_argument("--dry-run", action="store_true", help="print what would be replayed")
+
+    lag = sub.add_parser("lag", help="consumer-group lag: records waiting per group and topic")
+    lag.add_argument("--group", action="append", default=[], help="only this group (repeatable)")
+    lag.add_argument("--exact", action="store_true", help="count waiting records, not offsets")
     return parser
 
 
@@ -168,7 +185,38 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             timeout=args.timeout,
             limit=args.limit,
         )
+    if command == "deadletter":
+        return _deadletter(args, settings)
+    if command == "lag":
+        from streams.kafka.lag import group_lag, list_groups, print_lag
+
+        print_lag(group_lag(settings, args.group or list_groups(settings), exact=args.exact), sys.stdout)
+        return 0
     raise AssertionError(f"unhandled command {command}")
+
+
+def _deadletter(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.kafka.deadletters import list_letters, replay
+
+    if args.deadletter_command == "list":
+        list_letters(settings, sys.stdout, stage=args.stage)
+        return 0
+    since = _since(args.since) if args.since else None
+    replay(settings, sys.stdout, stage=args.stage, since=since, dry_run=args.dry_run)
+    return 0
+
+
+def _since(text: str) -> datetime:
+    """`90m`, `12h`, `7d` (that long ago) or an ISO 8601 time; ConfigError otherwise."""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)([smhd])", text.strip())
+    if found:
+        seconds = float(found[1]) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[found[2]]
+        return datetime.now(UTC) - timedelta(seconds=seconds)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--since {text!r} is neither a duration (12h, 7d) nor an ISO time") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _rules(args: argparse.Namespace, settings: Settings) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -14,6 +15,21 @@ from streams.settings import Settings
 from streams.topics import ALL_TOPICS, TopicSpec
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+def retrying(call: Callable[[], T], timeout: float = 30.0) -> T:
+    """`call()`, retried while it fails with a retriable Kafka error (a group coordinator
+    that is still loading, a leader moving) for up to `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return call()
+        except KafkaError as exc:
+            if not getattr(exc, "retriable", False) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
 
 
 def ensure_topics(
