@@ -41,6 +41,11 @@ class FeedConfig(BaseModel):
     name: str | None = None
     # Declared language of the feed; the tagger still detects per item.
     lang: str | None = None
+    # Bounds of this feed's adaptive poll interval (seconds); None = the global bounds.
+    min_interval: float | None = Field(default=None, gt=0)
+    max_interval: float | None = Field(default=None, gt=0)
+    # Free labels for the operator (kept with the feed's configuration, shown by feeds status).
+    tags: tuple[str, ...] = ()
 
 
 class WebhookConfig(BaseModel):
@@ -113,13 +118,33 @@ class Settings(BaseSettings):
 
     # --- Poller ------------------------------------------------------------------
     feeds: tuple[FeedConfig, ...] = DEFAULT_FEEDS
+    # A file users edit, read instead of `feeds` when set: one URL per line, or (*.toml)
+    # [[feeds]] tables with url, name, lang, min_interval, max_interval, tags.
+    feeds_file: Path | None = None
+    # First interval of a feed with no history; then it follows the feed's publishing rate
+    # within [poll_interval_min, poll_interval_max] (a feed's own bounds override these).
     poll_interval: float = Field(default=300.0, gt=0, description="seconds between polls")
+    poll_interval_min: float = Field(default=60.0, gt=0)
+    poll_interval_max: float = Field(default=3600.0, gt=0)
+    # Cap of the per-feed error backoff and of a server's Retry-After.
     poll_backoff_max: float = Field(default=3600.0, gt=0)
-    http_timeout: float = Field(default=20.0, gt=0)
+    poll_concurrency: int = Field(default=64, ge=1, description="fetches in flight, all hosts")
+    poll_per_host: int = Field(default=4, ge=1, description="fetches in flight per host")
+    # More "new" items than this in one poll is an identity storm: the rest are remembered,
+    # not published, and the anomaly is reported.
+    poll_max_new_items: int = Field(default=200, ge=1)
+    http_connect_timeout: float = Field(default=10.0, gt=0)
+    http_timeout: float = Field(default=20.0, gt=0, description="read timeout")
+    # Bound on one whole fetch (a server trickling bytes cannot hold a slot for longer).
+    http_total_timeout: float = Field(default=60.0, gt=0)
     max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     user_agent: str = "Wirewatch/0.1 (+https://github.com/wirewatch/wirewatch)"
     allow_private_feeds: bool = False
     poller_id: str = "poller-1"
+    # Scale-out: this poller polls the feeds that rendezvous hashing assigns to index
+    # `poller_index` of `poller_count` (see streams/feeds/assign.py).
+    poller_count: int = Field(default=1, ge=1)
+    poller_index: int = Field(default=0, ge=0)
     # Port of the poller's Prometheus /metrics (on web_host); 0 = not served.
     poller_metrics_port: int = Field(default=0, ge=0, le=65535)
 

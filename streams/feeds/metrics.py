@@ -22,6 +22,9 @@ class PollMetrics:
         )
         self.entries = Counter("wirewatch_poll_entries", "Entries read from feeds.", registry=r)
         self.published = Counter("wirewatch_poll_items_published", "New items published.", registry=r)
+        self.anomalies = Counter(
+            "wirewatch_poll_anomalies", "Polls with an identity anomaly (a storm of new ids).", registry=r
+        )
         self.seconds = Histogram(
             "wirewatch_poll_seconds",
             "Time to fetch, parse and publish one feed.",

@@ -7,9 +7,11 @@ connect with another (DNS rebinding), because the checked address is the one con
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import httpcore
 import httpx
@@ -43,6 +45,19 @@ def public_addresses(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+    return _only_public(host, infos)
+
+
+async def public_addresses_async(host: str, port: int) -> list[str]:
+    """public_addresses() without blocking the event loop (the loop resolves in a thread)."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+    return _only_public(host, infos)
+
+
+def _only_public(host: str, infos: Sequence[tuple[Any, ...]]) -> list[str]:
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     blocked = [a for a in addresses if not is_public(a)]
     if blocked:
@@ -53,55 +68,56 @@ def public_addresses(host: str, port: int) -> list[str]:
     return addresses
 
 
-class _PublicOnlyBackend(httpcore.NetworkBackend):
-    """httpcore's sync backend, dialling only the addresses public_addresses() approved."""
+class _PublicOnlyAsyncBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's asyncio backend, dialling only the addresses public_addresses_async() approved."""
 
     def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
+        self._inner = httpcore.AnyIOBackend()
 
-    def connect_tcp(
+    async def connect_tcp(
         self,
         host: str,
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore.AsyncNetworkStream:
         options = list(socket_options or ())
         last_error: Exception | None = None
-        for address in public_addresses(host, port):
+        for address in await public_addresses_async(host, port):
             try:
                 # TLS still verifies the certificate against `host`: httpcore passes the
                 # origin's hostname as server_hostname, not the address dialled here.
-                return self._inner.connect_tcp(address, port, timeout, local_address, options)
+                return await self._inner.connect_tcp(address, port, timeout, local_address, options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc  # try the next A/AAAA record, as create_connection would
         assert last_error is not None  # getaddrinfo never returns an empty list
         raise last_error
 
-    def connect_unix_socket(
+    async def connect_unix_socket(
         self,
         path: str,
         timeout: float | None = None,
         socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore.AsyncNetworkStream:
         raise PrivateAddressError("unix sockets are not feed sources")
 
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
 
 
-class PublicOnlyTransport(httpx.HTTPTransport):
-    """httpx's default transport with its connection pool dialling through _PublicOnlyBackend."""
-
-    def __init__(self, *, verify: bool = True) -> None:
-        super().__init__(verify=verify, trust_env=False)
+def async_transport(*, allow_private: bool, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """The poller's transport: connection pool sized by `limits`, public addresses only unless
+    `allow_private` (tests and private deployments)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False, limits=limits)
+    if not allow_private:
         # httpx exposes no network_backend argument, so the pool is rebuilt with one; the
         # guard's own tests fail loudly if a future httpx renames this attribute.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-            max_connections=10,
-            max_keepalive_connections=10,
-            keepalive_expiry=5.0,
-            network_backend=_PublicOnlyBackend(),
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_PublicOnlyAsyncBackend(),
         )
+    return transport

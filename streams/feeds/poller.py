@@ -1,36 +1,66 @@
-"""The poll loop: fetch each due feed, keep the items not seen before, publish them with its state."""
+"""The poll loop: due feeds fetched concurrently within limits, new items published with state.
+
+One asyncio loop drives every fetch (httpx.AsyncClient): a global and a per-host limit on
+fetches in flight, each feed rescheduled by streams.feeds.schedule after its poll, first
+polls spread over a window. Parsing runs in a small thread pool so that a big document never
+stalls the loop, and Kafka publishing (kafka-python, blocking) runs in one thread that
+commits many feeds' polls per transaction (streams.feeds.store).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
+import heapq
 import logging
 import random
 import signal
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from types import FrameType
 from typing import TextIO
+from urllib.parse import urlsplit
 
-from streams.dedup.identity import content_hash, item_id
-from streams.dedup.urls import canonical_url
-from streams.errors import BrokerError, ConfigError, ValidationError
+from streams.errors import BrokerError, ConfigError
+from streams.feeds.assign import assigned
+from streams.feeds.feedlist import configured_feeds
 from streams.feeds.fetch import Fetcher, FetchResult
 from streams.feeds.metrics import PollMetrics
-from streams.feeds.parse import ParsedEntry, ParsedFeed, parse_feed
+from streams.feeds.newitems import NewItems, select_new
+from streams.feeds.parse import ParsedFeed, parse_feed
+from streams.feeds.schedule import (
+    Bounds,
+    bounds,
+    first_due,
+    next_interval,
+    rate_from_dates,
+    update_rate,
+)
 from streams.feeds.state import FeedState, backoff_delay
 from streams.feeds.store import JsonLinesStore, KafkaStore, Store
-from streams.records import FeedRef, RawItem, validate
+from streams.records import RawItem
 from streams.records.models import utcnow
 from streams.settings import FeedConfig, Settings
 
 log = logging.getLogger(__name__)
 
-# Longest sleep between checks for due feeds; a stop signal interrupts it at once anyway.
-MAX_IDLE_S = 60.0
+# Longest sleep of the scheduler between looks at the queue of due feeds.
+MAX_IDLE_S = 1.0
+# How often a changed feeds file is picked up by a running poller.
+FEEDS_FILE_CHECK_S = 10.0
+# Polls committed per Kafka transaction at most, and how long a batch waits to fill.
+BATCH_MAX = 500
+BATCH_LINGER_S = 0.05
+PARSE_THREADS = 2
+# Feeds with no due time yet (or overdue after a restart) start at this rate at most, spread
+# by their phase over min(their minimum interval, feeds / START_RATE): 10,000 new feeds
+# become an even stream over a minute, two feeds start at once.
+START_RATE = 200.0
 
 
 @dataclass(frozen=True)
@@ -51,11 +81,68 @@ class FeedOutcome:
             return f"FAILED {status:>3}  {label}: {self.error} (retry {_ts(self.state.next_due)})"
         if self.status == 304:
             return f"ok     304  {label}: not modified"
-        return f"ok     {status:>3}  {label}: {self.new} new of {self.entries} entries"
+        line = f"ok     {status:>3}  {label}: {self.new} new of {self.entries} entries"
+        return line + (
+            f" (anomaly: {self.state.anomaly})" if self.state.last_new and self.state.anomaly else ""
+        )
+
+
+class _Publisher:
+    """Collects (items, state) of finished polls and commits them in batches, in one thread."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._queue: asyncio.Queue[tuple[Sequence[RawItem], FeedState, asyncio.Future[None]]] = (
+            asyncio.Queue()
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
+        """Return once the items and state are committed; BrokerError if that failed."""
+        if self._task is None or self._task.done():
+            # (Re)started lazily inside the running loop, which owns the queue and the task.
+            self._queue = asyncio.Queue()
+            self._task = asyncio.create_task(self._run(), name="publisher")
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._queue.put((items, state, done))
+        await done
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            deadline = time.monotonic() + BATCH_LINGER_S
+            while len(batch) < BATCH_MAX:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    batch.append(await asyncio.wait_for(self._queue.get(), remaining))
+                except TimeoutError:
+                    break
+            error: BrokerError | None = None
+            try:
+                await asyncio.to_thread(self._store.publish, [(items, state) for items, state, _ in batch])
+            except BrokerError as exc:
+                error = exc  # each poll in the batch fails; the caller decides to stop
+            except Exception as exc:  # a store bug is as fatal as a broker failure
+                error = BrokerError(f"store failed: {exc!r}")
+            for _, _, done in batch:
+                if done.done():
+                    continue
+                if error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(error)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, BaseException):
+                await self._task
 
 
 class Poller:
-    """Polls the configured feeds into a Store; one feed's failure never affects another's."""
+    """Polls feeds into a Store; one feed's failure (or hostility) never affects another's."""
 
     def __init__(
         self,
@@ -63,6 +150,7 @@ class Poller:
         store: Store,
         fetcher: Fetcher,
         *,
+        feeds: Sequence[FeedConfig] | None = None,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
         metrics: PollMetrics | None = None,
@@ -73,160 +161,241 @@ class Poller:
         self.fetcher = fetcher
         self.clock = clock
         self.rng = rng or random.Random()
+        self.feeds: list[FeedConfig] = list(feeds if feeds is not None else self._assigned_feeds())
         self.states: dict[str, FeedState] = store.load_states()
+        self._publisher = _Publisher(store)
+        self._global = asyncio.Semaphore(settings.poll_concurrency)
+        self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(settings.poll_per_host)
+        )
+        self._parse_pool = ThreadPoolExecutor(PARSE_THREADS, thread_name_prefix="parse")
+
+    def _assigned_feeds(self) -> Sequence[FeedConfig]:
+        s = self.settings
+        return assigned(configured_feeds(s), s.poller_index, s.poller_count)
 
     def state(self, feed: FeedConfig) -> FeedState:
         return self.states.get(feed.url) or FeedState(url=feed.url)
 
-    def poll_all(self, stop: threading.Event | None = None) -> list[FeedOutcome]:
-        """Poll every feed once, due or not (`--once`), stopping early only if asked to."""
-        outcomes = []
-        for feed in self.settings.feeds:
+    def limits(self, feed: FeedConfig) -> Bounds:
+        s = self.settings
+        return bounds(
+            low=s.poll_interval_min,
+            high=s.poll_interval_max,
+            initial=s.poll_interval,
+            feed_low=feed.min_interval,
+            feed_high=feed.max_interval,
+        )
+
+    async def close(self) -> None:
+        await self._publisher.close()
+        self._parse_pool.shutdown(wait=False, cancel_futures=True)
+
+    async def poll_all(self, stop: asyncio.Event | None = None) -> list[FeedOutcome]:
+        """Poll every feed once, due or not (`--once`), concurrently within the limits."""
+        tasks = [asyncio.create_task(self._limited(feed, stop)) for feed in self.feeds]
+        try:
+            results = await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        return [r for r in results if r is not None]
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll feeds as they fall due until `stop` is set; BrokerError if Kafka fails."""
+        now = time.time()
+        due: list[tuple[float, int, str]] = []
+        counter = 0
+        by_url = {feed.url: feed for feed in self.feeds}
+        spread = len(self.feeds) / START_RATE
+        for feed in self.feeds:
+            state = self.state(feed)
+            at = first_due(feed.url, now, _stamp(state.next_due), min(spread, self.limits(feed).low))
+            heapq.heappush(due, (at, counter := counter + 1, feed.url))
+        running: set[asyncio.Task[FeedOutcome | None]] = set()
+        fatal: list[BaseException] = []
+        file_stamp, next_file_check = self._feeds_file_stamp(), time.monotonic() + FEEDS_FILE_CHECK_S
+
+        def finished(task: asyncio.Task[FeedOutcome | None], *, url: str) -> None:
+            nonlocal counter
+            running.discard(task)
+            if task.cancelled():
+                return
+            error = task.exception()
+            if error is not None:
+                fatal.append(error)
+                stop.set()
+                return
+            if url in by_url:
+                state = self.state(by_url[url])
+                at = _stamp(state.next_due) or time.time() + self.limits(by_url[url]).initial
+                heapq.heappush(due, (at, counter := counter + 1, url))
+
+        try:
+            while not stop.is_set():
+                now = time.time()
+                while due and due[0][0] <= now:
+                    _, _, url = heapq.heappop(due)
+                    listed = by_url.get(url)
+                    if listed is None:  # removed from the feeds file meanwhile
+                        continue
+                    task = asyncio.create_task(self._limited(listed, stop))
+                    running.add(task)
+                    task.add_done_callback(functools.partial(finished, url=url))
+                if time.monotonic() > next_file_check:
+                    next_file_check = time.monotonic() + FEEDS_FILE_CHECK_S
+                    stamp = self._feeds_file_stamp()
+                    if stamp != file_stamp:
+                        file_stamp = stamp
+                        added = self._reload_feeds(by_url)
+                        for feed in added:
+                            window = min(len(added) / START_RATE, self.limits(feed).low)
+                            at = first_due(feed.url, now, None, window)
+                            heapq.heappush(due, (at, counter := counter + 1, feed.url))
+                wait = min(MAX_IDLE_S, max(0.0, due[0][0] - time.time()) if due else MAX_IDLE_S)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+        finally:
+            for task in list(running):
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+        if fatal:
+            raise fatal[0]
+
+    def _feeds_file_stamp(self) -> tuple[float, int] | None:
+        path = self.settings.feeds_file
+        try:
+            info = path.stat() if path is not None else None
+        except OSError:
+            return None
+        return (info.st_mtime, info.st_size) if info is not None else None
+
+    def _reload_feeds(self, by_url: dict[str, FeedConfig]) -> list[FeedConfig]:
+        """Re-read the feeds file; returns the feeds that are new (to schedule)."""
+        try:
+            current = list(self._assigned_feeds())
+        except ConfigError as exc:
+            log.error("feeds file not reloaded, keeping %d feeds: %s", len(by_url), exc)
+            return []
+        added = [feed for feed in current if feed.url not in by_url]
+        removed = set(by_url) - {feed.url for feed in current}
+        by_url.clear()
+        by_url.update((feed.url, feed) for feed in current)
+        self.feeds = current
+        log.info(
+            "feeds file reloaded: %d feeds, %d added, %d removed", len(current), len(added), len(removed)
+        )
+        return added
+
+    async def _limited(self, feed: FeedConfig, stop: asyncio.Event | None) -> FeedOutcome | None:
+        # Host slot first, then a global one: feeds queued behind a slow host do not hold
+        # global slots that feeds on other hosts could use.
+        async with self._hosts[_host(self.state(feed).fetch_url)], self._global:
             if stop is not None and stop.is_set():
-                break
-            outcomes.append(self.poll_feed(feed))
-        return outcomes
+                return None
+            return await self.poll_feed(feed)
 
-    def run(self, stop: threading.Event) -> None:
-        """Poll due feeds until `stop` is set; checked between feeds, never mid-transaction."""
-        while not stop.is_set():
-            now = self.clock()
-            due = [f for f in self.settings.feeds if self.state(f).is_due(now)]
-            # Most overdue first, so a long round cannot starve the feed that waited longest.
-            due.sort(key=lambda f: self.state(f).next_due or now)
-            for feed in due:
-                if stop.is_set():
-                    return
-                self.poll_feed(feed)
-            stop.wait(self._idle_seconds())
-
-    def _idle_seconds(self) -> float:
-        now = self.clock()
-        waits = [
-            (s.next_due - now).total_seconds()
-            for s in map(self.state, self.settings.feeds)
-            if s.next_due is not None
-        ]
-        return max(0.0, min([MAX_IDLE_S, *waits]))
-
-    def poll_feed(self, feed: FeedConfig) -> FeedOutcome:
+    async def poll_feed(self, feed: FeedConfig) -> FeedOutcome:
         """Fetch, parse and publish one feed. Raises only BrokerError (Kafka is unusable)."""
         started = time.perf_counter()
-        outcome = self._poll_feed(feed)
+        outcome = await self._poll_feed(feed)
         self.metrics.record(
             outcome.status, outcome.error, outcome.entries, outcome.new, time.perf_counter() - started
         )
         return outcome
 
-    def _poll_feed(self, feed: FeedConfig) -> FeedOutcome:
+    async def _poll_feed(self, feed: FeedConfig) -> FeedOutcome:
         state = self.state(feed)
         now = self.clock()
         result: FetchResult | None = None
         try:
-            result = self.fetcher.fetch(feed.url, etag=state.etag, last_modified=state.last_modified)
+            result = await self.fetcher.fetch(
+                state.fetch_url, etag=state.etag, last_modified=state.last_modified
+            )
+            if result.moved_to:
+                log.info("feed %s moved permanently to %s", feed.url, result.moved_to)
             if not result.ok:
-                return self._fail(feed, state, now, result.status, str(result.error), result)
+                return await self._fail(feed, state, now, result.status, str(result.error), result)
             if result.not_modified:
-                new_state = self._succeed(state, now, result, seen=(), published=0)
-                self._commit(feed, (), new_state)
+                new_state = self._succeed(feed, state, now, result, None, NewItems())
+                await self._commit(feed, (), new_state)
                 return FeedOutcome(feed, 304, 0, 0, None, new_state)
-            parsed = parse_feed(
-                result.body,
-                base_url=result.final_url,
-                content_type=result.content_type,
-                content_language=result.content_language,
+            loop = asyncio.get_running_loop()
+            parsed, new = await loop.run_in_executor(
+                self._parse_pool, self._process, feed, state, result, now
             )
             if not parsed.is_feed:
                 what = parsed.error or f"no RSS/Atom content ({result.content_type})"
-                return self._fail(feed, state, now, result.status, f"not a feed: {what}", result)
+                return await self._fail(feed, state, now, result.status, f"not a feed: {what}", result)
             if parsed.error:
                 log.warning(
-                    "feed %s is malformed, kept %d entries: %s",
-                    feed.url,
-                    len(parsed.entries),
-                    parsed.error,
+                    "feed %s is malformed, kept %d entries: %s", feed.url, len(parsed.entries), parsed.error
                 )
-            seen, fresh = self._new_items(feed, parsed, state, now)
-            new_state = self._succeed(state, now, result, seen=seen, published=len(fresh))
-            self._commit(feed, fresh, new_state)
-            if fresh:
-                log.info("feed %s: published %d new items", feed.url, len(fresh))
+            if new.anomaly:
+                self.metrics.anomalies.inc()
+                log.warning("feed %s: identity anomaly: %s", feed.url, new.anomaly)
+            new_state = self._succeed(feed, state, now, result, parsed, new)
+            await self._commit(feed, new.fresh, new_state)
+            if new.fresh:
+                log.info("feed %s: published %d new items", feed.url, len(new.fresh))
             status = result.status or 200
-            return FeedOutcome(feed, status, len(parsed.entries), len(fresh), None, new_state)
+            return FeedOutcome(feed, status, len(parsed.entries), len(new.fresh), None, new_state)
         except BrokerError:
             raise  # broken infrastructure fails loudly; the caller stops the poller
         except Exception as exc:  # a bug or hostile feed must not stop the other feeds
             log.exception("feed %s: unexpected error", feed.url)
             failed_status = result.status if result is not None else None
-            error = f"{type(exc).__name__}: {exc}"
-            return self._fail(feed, state, now, failed_status, error, result)
+            return await self._fail(feed, state, now, failed_status, f"{type(exc).__name__}: {exc}", result)
 
-    def _new_items(
-        self, feed: FeedConfig, parsed: ParsedFeed, state: FeedState, now: datetime
-    ) -> tuple[list[str], list[RawItem]]:
-        """Ids in the document (to remember) and the items not published before (to send)."""
-        published_before = set(state.recent_ids)
-        seen: dict[str, None] = {}  # insertion-ordered set
-        fresh: list[RawItem] = []
-        for entry in parsed.entries:
-            item = self._raw_item(feed, parsed, entry, now)
-            if item.id in seen:  # the same article listed twice in one document
-                continue
-            if item.id not in published_before:
-                try:
-                    # Checked at the producing boundary: a record wire.raw's schema rejects
-                    # is never sent, and it is left unremembered so a fix can publish it later.
-                    validate("raw_item", item.to_json())
-                except ValidationError as exc:
-                    log.error("feed %s: item %s rejected: %s", feed.url, item.url or item.id, exc)
-                    continue
-                fresh.append(item)
-            seen[item.id] = None
-        # Feeds list newest first; publishing oldest first keeps wire.raw in publication order.
-        fresh.reverse()
-        return list(seen), fresh
-
-    def _raw_item(self, feed: FeedConfig, parsed: ParsedFeed, entry: ParsedEntry, now: datetime) -> RawItem:
-        title, summary = entry.title, entry.summary
-        return RawItem(
-            # Keyed by the configured URL, not the response URL: a feed that moves behind a
-            # redirect keeps its items' ids.
-            id=item_id(feed.url, entry.guid, entry.link, title, summary),
-            feed=FeedRef(url=feed.url, name=feed.name or parsed.title, lang=feed.lang or parsed.lang),
-            guid=entry.guid,
-            url=entry.link,
-            canonical_url=canonical_url(entry.link),
-            title=title,
-            summary=summary,
-            lang=entry.lang or feed.lang,
-            published=entry.published,
-            updated=entry.updated,
-            fetched=now,
-            content_hash=content_hash(title, summary),
-            authors=entry.authors,
-            categories=entry.categories,
+    def _process(
+        self, feed: FeedConfig, state: FeedState, result: FetchResult, now: datetime
+    ) -> tuple[ParsedFeed, NewItems]:
+        """The CPU part of a poll (parse, identify new items), run in the parse pool."""
+        parsed = parse_feed(
+            result.body,
+            base_url=result.final_url,
+            content_type=result.content_type,
+            content_language=result.content_language,
         )
+        if not parsed.is_feed:
+            return parsed, NewItems()
+        return parsed, select_new(feed, parsed, state, now, max_new=self.settings.poll_max_new_items)
 
     def _succeed(
         self,
+        feed: FeedConfig,
         state: FeedState,
         now: datetime,
         result: FetchResult,
-        *,
-        seen: Sequence[str],
-        published: int,
+        parsed: ParsedFeed | None,
+        new: NewItems,
     ) -> FeedState:
+        limits = self.limits(feed)
+        if state.last_success is None:
+            rate = rate_from_dates(e.published for e in parsed.entries) if parsed is not None else None
+        else:
+            elapsed = (now - state.last_success).total_seconds()
+            rate = update_rate(state.item_rate, len(new.fresh), elapsed)
+        hints = [h for h in (result.fresh_for, parsed.ttl if parsed is not None else None) if h]
+        interval = next_interval(limits, rate, server_hint=max(hints) if hints else None, rng=self.rng)
         return state.succeeded(
             now=now,
             status=result.status or 200,
             etag=result.etag,
             last_modified=result.last_modified,
-            seen_ids=seen,
-            published=published,
-            interval=self.settings.poll_interval,
+            seen_ids=new.seen_ids,
+            seen_keys=new.seen_keys,
+            published=len(new.fresh),
+            entries=len(parsed.entries) if parsed is not None else 0,
+            interval=interval,
+            item_rate=rate,
+            moved_to=result.moved_to,
+            anomaly=new.anomaly,
         )
 
-    def _fail(
+    async def _fail(
         self,
         feed: FeedConfig,
         state: FeedState,
@@ -237,12 +406,13 @@ class Poller:
     ) -> FeedOutcome:
         delay = backoff_delay(
             state.error_streak + 1,
-            interval=self.settings.poll_interval,
+            interval=state.interval or self.limits(feed).initial,
             cap=self.settings.poll_backoff_max,
             retry_after=result.retry_after if result is not None else None,
             rng=self.rng,
         )
-        new_state = state.failed(now=now, status=status, error=error, delay=delay)
+        moved = result.moved_to if result is not None else None
+        new_state = state.failed(now=now, status=status, error=error, delay=delay, moved_to=moved)
         log.warning(
             "feed %s failed (%d in a row), retrying in %.0fs: %s",
             feed.url,
@@ -251,13 +421,13 @@ class Poller:
             error,
         )
         # The failure is recorded too, so a restarted poller keeps backing off.
-        self._commit(feed, (), new_state)
+        await self._commit(feed, (), new_state)
         return FeedOutcome(feed, status, 0, 0, error, new_state)
 
-    def _commit(self, feed: FeedConfig, items: Sequence[RawItem], state: FeedState) -> None:
+    async def _commit(self, feed: FeedConfig, items: Sequence[RawItem], state: FeedState) -> None:
         # Memory follows the store: if publishing raises, the old state (items unpublished)
         # stays, and the next poll tries the same items again.
-        self.store.publish(items, state)
+        await self._publisher.publish(items, state)
         self.states[feed.url] = state
 
 
@@ -267,47 +437,76 @@ def run_poller(settings: Settings, *, once: bool, output: TextIO | None = None) 
     With `output`, raw items are written there as JSON Lines and no broker is needed. Feed
     failures are logged and retried with backoff, never fatal; BrokerError propagates.
     """
-    if not settings.feeds:
-        raise ConfigError("no feeds configured (set feeds in wirewatch.toml or WIREWATCH_FEEDS)")
-    stop = threading.Event()
-    with _stop_on_signals(stop):
-        store: Store = JsonLinesStore(output) if output is not None else KafkaStore(settings)
-        try:
-            with Fetcher(settings) as fetcher:
-                metrics = PollMetrics()
-                if settings.poller_metrics_port and not once:
-                    metrics.serve(settings.web_host, settings.poller_metrics_port)
-                poller = Poller(settings, store, fetcher, metrics=metrics)
+    feeds = configured_feeds(settings)
+    if not feeds:
+        raise ConfigError("no feeds configured (set feeds or feeds_file in wirewatch.toml or WIREWATCH_*)")
+    return asyncio.run(_run(settings, once=once, output=output))
+
+
+async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = _stop_on_signals(loop, stop)
+    store: Store = (
+        JsonLinesStore(output) if output is not None else await asyncio.to_thread(KafkaStore, settings)
+    )
+    try:
+        async with Fetcher(settings) as fetcher:
+            metrics = PollMetrics()
+            if settings.poller_metrics_port and not once:
+                metrics.serve(settings.web_host, settings.poller_metrics_port)
+            poller = await asyncio.to_thread(Poller, settings, store, fetcher, metrics=metrics)
+            try:
                 if once:
-                    outcomes = poller.poll_all(stop)
+                    outcomes = await poller.poll_all(stop)
                     print("\n".join(o.summary_line() for o in outcomes), file=sys.stderr)
                 else:
-                    log.info("polling %d feeds every %.0fs", len(settings.feeds), settings.poll_interval)
-                    poller.run(stop)
-        finally:
-            store.close()
+                    log.info(
+                        "polling %d feeds (instance %d of %d), intervals %.0f-%.0fs",
+                        len(poller.feeds),
+                        settings.poller_index,
+                        settings.poller_count,
+                        settings.poll_interval_min,
+                        settings.poll_interval_max,
+                    )
+                    await poller.run(stop)
+            finally:
+                await poller.close()
+    finally:
+        store.close()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
     return 0
 
 
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """SIGINT/SIGTERM set `stop` (the loop ends between feeds); a second SIGINT interrupts."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be installed from the main thread
-        return
+def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> list[signal.Signals]:
+    """SIGINT/SIGTERM set `stop`: polls in flight are cancelled, nothing half-committed."""
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
+            continue
+        installed.append(sig)
+    return installed
 
-    def handle(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set() and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        log.info("received %s, stopping after the current feed", signal.Signals(signum).name)
-        stop.set()
 
-    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    if stop.is_set() and sig == signal.SIGINT:
+        raise KeyboardInterrupt
+    log.info("received %s, stopping", sig.name)
+    stop.set()
+
+
+def _host(url: str) -> str:
     try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def _stamp(value: datetime | None) -> float | None:
+    return value.timestamp() if value is not None else None
 
 
 def _ts(value: datetime | None) -> str:

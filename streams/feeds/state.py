@@ -13,10 +13,16 @@ from streams.errors import DecodeError
 from streams.records import dumps, loads
 from streams.records.models import format_time, parse_time
 
-STATE_VERSION = 1
-# Ids remembered per feed. A feed lists 20-100 items; 5000 outlasts any item's stay in it, and
-# at ~35 bytes per id the state record stays near 175 KB, far below Kafka's 1 MB message limit.
+STATE_VERSION = 2
+# Version 1 records (before the adaptive schedule) read fine: every new field has a default.
+READABLE_VERSIONS = frozenset({1, 2})
+# Ids remembered per feed: three documents' worth (an item that drops out of a feed rarely
+# comes back after two full turnovers), at least RECENT_MIN, at most RECENT_IDS_MAX (~175 KB of
+# state, far below Kafka's 1 MB message limit). Proportional, not a flat 5000: ten thousand
+# feeds of 20 items then hold ~60 MB of ids in the poller, not gigabytes.
 RECENT_IDS_MAX = 5000
+RECENT_MIN = 50
+RECENT_DOCUMENTS = 3
 # First retry after an error comes this soon (or after poll_interval if that is shorter);
 # each further failure doubles it up to settings.poll_backoff_max.
 BACKOFF_BASE_SECONDS = 30.0
@@ -38,6 +44,23 @@ class FeedState:
     last_success: datetime | None = None
     next_due: datetime | None = None
     items_published: int = 0
+    # Short digests of content and link path of recent items: a feed that regenerates guids
+    # or rewrites query strings still matches on these (see streams/feeds/newitems.py).
+    recent_keys: tuple[str, ...] = ()
+    # Where a permanent redirect (301/308) said the feed lives now; fetched instead of `url`.
+    moved_to: str | None = None
+    # Adaptive schedule: the interval last chosen (s) and the estimated items per second.
+    interval: float | None = None
+    item_rate: float | None = None
+    last_entries: int = 0
+    last_new: int = 0
+    # The last identity anomaly (a storm of "new" items) and how many polls had one.
+    anomaly: str | None = None
+    anomalies: int = 0
+
+    @property
+    def fetch_url(self) -> str:
+        return self.moved_to or self.url
 
     def is_due(self, now: datetime) -> bool:
         return self.next_due is None or self.next_due <= now
@@ -52,13 +75,21 @@ class FeedState:
         seen_ids: Iterable[str],
         published: int,
         interval: float,
+        seen_keys: Iterable[str] = (),
+        entries: int = 0,
+        item_rate: float | None = None,
+        moved_to: str | None = None,
+        anomaly: str | None = None,
     ) -> FeedState:
         """The state after a good fetch: new validators, ids remembered, streak reset."""
+        listed = entries if status != 304 else self.last_entries
+        limit = min(RECENT_IDS_MAX, max(RECENT_MIN, RECENT_DOCUMENTS * listed))
         return replace(
             self,
             etag=etag,
             last_modified=last_modified,
-            recent_ids=remember(self.recent_ids, seen_ids),
+            recent_ids=remember(self.recent_ids, seen_ids, limit),
+            recent_keys=remember(self.recent_keys, seen_keys, limit),
             error_streak=0,
             last_status=status,
             last_error=None,
@@ -66,12 +97,22 @@ class FeedState:
             last_success=now,
             next_due=now + timedelta(seconds=interval),
             items_published=self.items_published + published,
+            moved_to=moved_to or self.moved_to,
+            interval=interval,
+            item_rate=item_rate,
+            last_entries=entries if status != 304 else self.last_entries,
+            last_new=published,
+            anomaly=anomaly or self.anomaly,
+            anomalies=self.anomalies + (anomaly is not None),
         )
 
-    def failed(self, *, now: datetime, status: int | None, error: str, delay: float) -> FeedState:
+    def failed(
+        self, *, now: datetime, status: int | None, error: str, delay: float, moved_to: str | None = None
+    ) -> FeedState:
         """The state after a failure: validators and ids untouched, retry after `delay` s."""
         return replace(
             self,
+            moved_to=moved_to or self.moved_to,
             error_streak=self.error_streak + 1,
             last_status=status,
             last_error=error,
@@ -93,11 +134,19 @@ class FeedState:
             "last_success": format_time(self.last_success),
             "next_due": format_time(self.next_due),
             "items_published": self.items_published,
+            "recent_keys": list(self.recent_keys),
+            "moved_to": self.moved_to,
+            "interval": self.interval,
+            "item_rate": self.item_rate,
+            "last_entries": self.last_entries,
+            "last_new": self.last_new,
+            "anomaly": self.anomaly,
+            "anomalies": self.anomalies,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FeedState:
-        if data.get("state_version") != STATE_VERSION:
+        if data.get("state_version") not in READABLE_VERSIONS:
             raise DecodeError(f"feed state version {data.get('state_version')!r} not supported")
         return cls(
             url=data["url"],
@@ -111,6 +160,14 @@ class FeedState:
             last_success=parse_time(data.get("last_success")),
             next_due=parse_time(data.get("next_due")),
             items_published=int(data.get("items_published", 0)),
+            recent_keys=tuple(data.get("recent_keys", ())),
+            moved_to=data.get("moved_to"),
+            interval=_float(data.get("interval")),
+            item_rate=_float(data.get("item_rate")),
+            last_entries=int(data.get("last_entries", 0)),
+            last_new=int(data.get("last_new", 0)),
+            anomaly=data.get("anomaly"),
+            anomalies=int(data.get("anomalies", 0)),
         )
 
     def encode(self) -> bytes:
@@ -126,6 +183,10 @@ class FeedState:
             return cls.from_json(value)
         except (KeyError, TypeError, ValueError) as exc:
             raise DecodeError(f"bad feed state: {exc!r}") from exc
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def remember(recent: tuple[str, ...], seen: Iterable[str], limit: int = RECENT_IDS_MAX) -> tuple[str, ...]:

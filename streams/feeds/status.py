@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TextIO
 
+from streams.feeds.feedlist import configured_feeds
 from streams.feeds.state import FeedState
 from streams.feeds.store import load_states
 from streams.settings import Settings
@@ -18,7 +19,7 @@ def status_lines(settings: Settings, states: dict[str, FeedState]) -> list[str]:
     """One line per configured feed (and per feed with state that is no longer configured)."""
     header = f"{'feed':<40} {'last fetch':<20} {'status':>6} {'items':>6} {'errors':>6} {'next due':<20}"
     lines = [header]
-    names = {feed.url: feed.name or feed.url for feed in settings.feeds}
+    names = {feed.url: feed.name or feed.url for feed in configured_feeds(settings)}
     for url in [*names, *sorted(set(states) - set(names))]:
         state = states.get(url) or FeedState(url=url)
         label = names.get(url, f"(not configured) {url}")
@@ -29,6 +30,10 @@ def status_lines(settings: Settings, states: dict[str, FeedState]) -> list[str]:
         )
         if state.last_error and state.error_streak:
             lines.append(f"{'':<40} last error: {state.last_error[:120]}")
+        if state.moved_to:
+            lines.append(f"{'':<40} moved permanently to: {state.moved_to[:120]}")
+        if state.anomaly:
+            lines.append(f"{'':<40} anomalies: {state.anomalies}, last: {state.anomaly[:120]}")
     return lines
 
 

@@ -38,12 +38,20 @@ END_TXN_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_S = 60.0
 
 
+# One feed's poll as the store sees it: its new items and its new state.
+Batch = Sequence[tuple[Sequence[RawItem], FeedState]]
+
+
 class Store(Protocol):
-    """The poller's only view of its output: prior states in, (items, state) pairs out."""
+    """The poller's only view of its output: prior states in, (items, state) pairs out.
+
+    publish() takes the polls of several feeds at once: Kafka commits them in one
+    transaction, which is how one poller keeps up with thousands of feeds a minute.
+    """
 
     def load_states(self) -> dict[str, FeedState]: ...
 
-    def publish(self, items: Sequence[RawItem], state: FeedState) -> None: ...
+    def publish(self, batch: Batch) -> None: ...
 
     def close(self) -> None: ...
 
@@ -77,22 +85,23 @@ class KafkaStore:
     def load_states(self) -> dict[str, FeedState]:
         return load_states(self._settings)
 
-    def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
-        """Commit the items and the feed's new state atomically; BrokerError if Kafka fails."""
+    def publish(self, batch: Batch) -> None:
+        """Commit every feed's items and new state atomically; BrokerError if Kafka fails."""
         producer = self._producer
         try:
             producer.begin_transaction()
-            futures = [
-                producer.send(self._raw_topic, key=item.id, value=dumps(item.to_json())) for item in items
-            ]
-            futures.append(producer.send(self._state_topic, key=state.url, value=state.encode()))
+            futures = []
+            for items, state in batch:
+                for item in items:
+                    futures.append(producer.send(self._raw_topic, key=item.id, value=dumps(item.to_json())))
+                futures.append(producer.send(self._state_topic, key=state.url, value=state.encode()))
             producer.flush(timeout=FLUSH_TIMEOUT_S)
             for future in futures:
                 future.get(timeout=0)  # re-raises a record the broker rejected
             _bounded(producer.commit_transaction, "commit_transaction", END_TXN_TIMEOUT_S)
         except KafkaError as exc:
             self._abort()
-            raise BrokerError(f"publishing {state.url} to Kafka failed: {exc!r}") from exc
+            raise BrokerError(f"publishing {len(batch)} feed polls to Kafka failed: {exc!r}") from exc
 
     def _abort(self) -> None:
         try:
@@ -191,9 +200,10 @@ class JsonLinesStore:
     def load_states(self) -> dict[str, FeedState]:
         return {}
 
-    def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
-        for item in items:
-            self._output.write(dumps(item.to_json()).decode("utf-8") + "\n")
+    def publish(self, batch: Batch) -> None:
+        for items, _state in batch:
+            for item in items:
+                self._output.write(dumps(item.to_json()).decode("utf-8") + "\n")
         self._output.flush()
 
     def close(self) -> None:

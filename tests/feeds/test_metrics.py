@@ -7,12 +7,10 @@ from collections.abc import Callable
 import httpx
 from prometheus_client import generate_latest
 
-from streams.feeds.fetch import Fetcher
 from streams.feeds.metrics import PollMetrics
-from streams.feeds.poller import Poller
 from streams.settings import FeedConfig, Settings
+from tests.feeds.driver import Driver, MemoryStore
 from tests.feeds.server import FeedHTTPServer, Route, fixture_bytes
-from tests.feeds.test_poller import MemoryStore
 from tests.support import free_port
 
 
@@ -33,11 +31,13 @@ def test_outcomes_are_counted(server: FeedHTTPServer, make_settings: Callable[..
     server.routes["/down"] = Route(b"", status=500)
     ok, down = FeedConfig(url=server.url("/ar")), FeedConfig(url=server.url("/down"))
     metrics = PollMetrics()
-    with Fetcher(make_settings()) as fetcher:
-        poller = Poller(make_settings(feeds=(ok, down)), MemoryStore(), fetcher, metrics=metrics)
+    poller = Driver(make_settings(feeds=(ok, down)), MemoryStore(), metrics=metrics)
+    try:
         poller.poll_feed(ok)
         poller.poll_feed(ok)  # 304
         poller.poll_feed(down)
+    finally:
+        poller.close()
     assert sample(metrics, 'wirewatch_polls_total{outcome="ok"}') == 1
     assert sample(metrics, 'wirewatch_polls_total{outcome="not_modified"}') == 1
     assert sample(metrics, 'wirewatch_polls_total{outcome="failed"}') == 1

@@ -10,45 +10,25 @@ import io
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 
 from streams.errors import BrokerError, ConfigError
-from streams.feeds.fetch import Fetcher
 from streams.feeds.parse import ParsedFeed, parse_feed
-from streams.feeds.poller import Poller, run_poller
+from streams.feeds.poller import run_poller
 from streams.feeds.state import FeedState
-from streams.records import RawItem, validate
+from streams.records import validate
 from streams.settings import FeedConfig, Settings
+from tests.feeds.driver import Driver, MemoryStore
 from tests.feeds.server import FeedHTTPServer, Route, fixture_bytes
 
 MakeSettings = Callable[..., Settings]
+MakePoller = Callable[[Settings, MemoryStore], Driver]
 NOW = datetime(2020, 2, 21, 16, 0, tzinfo=UTC)
 AR_FEED = fixture_bytes("aljazeera_ar.rss.xml")
-
-
-class MemoryStore:
-    """Keeps what the poller publishes; `fail` simulates the broker going away."""
-
-    def __init__(self, states: dict[str, FeedState] | None = None) -> None:
-        self.states = dict(states or {})
-        self.published: list[RawItem] = []
-        self.fail = False
-
-    def load_states(self) -> dict[str, FeedState]:
-        return dict(self.states)
-
-    def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
-        if self.fail:
-            raise BrokerError("broker unreachable")
-        self.published.extend(items)
-        self.states[state.url] = state
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -57,13 +37,21 @@ def store() -> MemoryStore:
 
 
 @pytest.fixture
-def fetcher(make_settings: MakeSettings) -> Iterator[Fetcher]:
-    with Fetcher(make_settings()) as running:
-        yield running
+def drivers() -> Iterator[list[Driver]]:
+    made: list[Driver] = []
+    yield made
+    for driver in made:
+        driver.close()
 
 
-def _poller(settings: Settings, store: MemoryStore, fetcher: Fetcher) -> Poller:
-    return Poller(settings, store, fetcher, clock=lambda: NOW)
+@pytest.fixture
+def make_poller(drivers: list[Driver]) -> Callable[[Settings, MemoryStore], Driver]:
+    def make(settings: Settings, store: MemoryStore) -> Driver:
+        driver = Driver(settings, store, clock=lambda: NOW)
+        drivers.append(driver)
+        return driver
+
+    return make
 
 
 def _feed(server: FeedHTTPServer, path: str, **kw: str) -> FeedConfig:
@@ -71,11 +59,11 @@ def _feed(server: FeedHTTPServer, path: str, **kw: str) -> FeedConfig:
 
 
 def test_first_poll_publishes_every_item_once_oldest_first(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED, etag='"1"')
     feed = _feed(server, "/ar", name="Al Jazeera Arabic", lang="ar")
-    outcome = _poller(make_settings(feeds=(feed,)), store, fetcher).poll_feed(feed)
+    outcome = make_poller(make_settings(feeds=(feed,)), store).poll_feed(feed)
 
     assert (outcome.status, outcome.entries, outcome.new, outcome.error) == (200, 3, 3, None)
     assert [i.guid for i in store.published] == [
@@ -96,11 +84,11 @@ def test_first_poll_publishes_every_item_once_oldest_first(
 
 
 def test_unchanged_feed_publishes_nothing_on_304_or_on_200(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED, etag='"1"')
     feed = _feed(server, "/ar")
-    poller = _poller(make_settings(feeds=(feed,)), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,)), store)
     poller.poll_feed(feed)
 
     again = poller.poll_feed(feed)
@@ -116,11 +104,11 @@ def test_unchanged_feed_publishes_nothing_on_304_or_on_200(
 
 
 def test_item_id_is_stable_when_tracking_parameters_change(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED, etag='"1"')
     feed = _feed(server, "/ar")
-    poller = _poller(make_settings(feeds=(feed,)), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,)), store)
     poller.poll_feed(feed)
     first_ids = [i.id for i in store.published]
 
@@ -136,11 +124,11 @@ def test_item_id_is_stable_when_tracking_parameters_change(
 
 
 def test_only_the_new_item_is_published(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED, etag='"1"')
     feed = _feed(server, "/ar")
-    poller = _poller(make_settings(feeds=(feed,)), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,)), store)
     poller.poll_feed(feed)
     new_item = (
         b"<item><title>\xd8\xae\xd8\xa8\xd8\xb1 \xd8\xac\xd8\xaf\xd9\x8a\xd8\xaf</title>"
@@ -155,13 +143,13 @@ def test_only_the_new_item_is_published(
 
 
 def test_failing_feed_never_stops_the_others(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/broken"] = Route(b"boom", status=500)
     server.routes["/en"] = Route(fixture_bytes("aljazeera_en.rss.xml"))
     broken, good = _feed(server, "/broken"), _feed(server, "/en")
     settings = make_settings(feeds=(broken, good), poll_interval=300, poll_backoff_max=3600)
-    outcomes = _poller(settings, store, fetcher).poll_all()
+    outcomes = make_poller(settings, store).poll_all()
 
     assert [o.error is None for o in outcomes] == [False, True]
     assert outcomes[0].error == "HTTP 500 Internal Server Error"
@@ -174,11 +162,11 @@ def test_failing_feed_never_stops_the_others(
 
 
 def test_failures_back_off_and_success_resets(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/rss"] = Route(b"", status=503)
     feed = _feed(server, "/rss")
-    poller = _poller(make_settings(feeds=(feed,), poll_interval=300), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,), poll_interval=300), store)
     waits = []
     for _ in range(4):
         state = poller.poll_feed(feed).state
@@ -193,32 +181,32 @@ def test_failures_back_off_and_success_resets(
 
 
 def test_a_non_feed_is_a_failure_and_its_validators_are_not_kept(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/rss"] = Route(
         b"<html><body>Maintenance</body></html>", content_type="text/html", etag='"m"'
     )
     feed = _feed(server, "/rss")
-    outcome = _poller(make_settings(feeds=(feed,)), store, fetcher).poll_feed(feed)
+    outcome = make_poller(make_settings(feeds=(feed,)), store).poll_feed(feed)
     assert outcome.error is not None and outcome.error.startswith("not a feed")
     assert store.states[feed.url].etag is None  # so the real feed is fetched in full later
 
 
 def test_malformed_feed_still_publishes_its_good_items(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/rss"] = Route(fixture_bytes("malformed.rss.xml"))
     feed = _feed(server, "/rss")
-    outcome = _poller(make_settings(feeds=(feed,)), store, fetcher).poll_feed(feed)
+    outcome = make_poller(make_settings(feeds=(feed,)), store).poll_feed(feed)
     assert outcome.error is None and outcome.new >= 2
 
 
 def test_items_without_guid_or_link_get_stable_content_ids(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/rss"] = Route(fixture_bytes("no_guid_link.rss.xml"))
     feed = _feed(server, "/rss")
-    poller = _poller(make_settings(feeds=(feed,)), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,)), store)
     assert poller.poll_feed(feed).new == 4
     assert poller.poll_feed(feed).new == 0  # no ETag here: a full 200, all ids known
 
@@ -227,30 +215,30 @@ def test_unexpected_error_in_one_feed_is_contained(
     server: FeedHTTPServer,
     make_settings: MakeSettings,
     store: MemoryStore,
-    fetcher: Fetcher,
+    make_poller: MakePoller,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server.routes["/a"] = Route(AR_FEED)
     server.routes["/b"] = Route(fixture_bytes("aljazeera_en.rss.xml"))
 
-    def flaky_parse(body: bytes, *, base_url: str, **kw: str | None) -> ParsedFeed:
+    def flaky_parse(body: bytes, *, base_url: str, **kw: str | None) -> ParsedFeed:  # runs in a thread
         if base_url.endswith("/a"):
             raise RuntimeError("bug triggered by a hostile feed")
         return parse_feed(body, base_url=base_url, **kw)
 
     monkeypatch.setattr("streams.feeds.poller.parse_feed", flaky_parse)
     feeds = (_feed(server, "/a"), _feed(server, "/b"))
-    outcomes = _poller(make_settings(feeds=feeds), store, fetcher).poll_all()
+    outcomes = make_poller(make_settings(feeds=feeds), store).poll_all()
     assert outcomes[0].error == "RuntimeError: bug triggered by a hostile feed"
     assert outcomes[1].new == 2
 
 
 def test_broker_failure_propagates_and_the_items_stay_unpublished(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED, etag='"1"')
     feed = _feed(server, "/ar")
-    poller = _poller(make_settings(feeds=(feed,)), store, fetcher)
+    poller = make_poller(make_settings(feeds=(feed,)), store)
     store.fail = True
     with pytest.raises(BrokerError):
         poller.poll_feed(feed)
@@ -262,13 +250,13 @@ def test_broker_failure_propagates_and_the_items_stay_unpublished(
 
 
 def test_state_from_the_store_prevents_republishing_after_restart(
-    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, fetcher: Fetcher
+    server: FeedHTTPServer, make_settings: MakeSettings, store: MemoryStore, make_poller: MakePoller
 ) -> None:
     server.routes["/ar"] = Route(AR_FEED)  # no validators: every poll is a full 200
     feed = _feed(server, "/ar")
     settings = make_settings(feeds=(feed,))
-    _poller(settings, store, fetcher).poll_feed(feed)
-    restarted = _poller(settings, store, fetcher)  # loads the states the first one wrote
+    make_poller(settings, store).poll_feed(feed)
+    restarted = make_poller(settings, store)  # loads the states the first one wrote
     assert restarted.poll_feed(feed).new == 0
     assert len(store.published) == 3
 

@@ -73,7 +73,7 @@ def test_json_lines_store_writes_one_record_per_line() -> None:
         fetched=datetime(2020, 2, 21, tzinfo=UTC),
         content_hash="b" * 32,
     )
-    store.publish([item, item], FeedState(url="https://www.aljazeera.net/rss"))
+    store.publish([([item, item], FeedState(url="https://www.aljazeera.net/rss"))])
     lines = out.getvalue().splitlines()
     assert len(lines) == 2 and "عنوان" in lines[0]  # UTF-8 kept readable, not \u-escaped
     assert RawItem.from_json(orjson.loads(lines[0])) == item

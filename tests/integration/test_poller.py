@@ -222,12 +222,12 @@ def test_a_second_poller_with_the_same_id_fences_the_first(make_settings: MakeSe
     settings = make_settings(FeedConfig(url="http://127.0.0.1:9/unused"))
     first = KafkaStore(settings)
     try:
-        first.publish([], FeedState(url="u1"))
+        first.publish([([], FeedState(url="u1"))])
         second = KafkaStore(settings)
         try:
             with pytest.raises(BrokerError):
-                first.publish([], FeedState(url="u2"))
-            second.publish([], FeedState(url="u3"))
+                first.publish([([], FeedState(url="u2"))])
+            second.publish([([], FeedState(url="u3"))])
         finally:
             second.close()
     finally:
