@@ -36,7 +36,7 @@ from streams.topics import (
 )
 from streams.worker import codecs
 from streams.worker.metrics import StageMetrics
-from streams.worker.store import HexKeyStore, WindowedStore
+from streams.worker.store import BandStore, WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
 
@@ -120,18 +120,18 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         "near": "near_probe",
     }
 
-    def windowed_table(name: str, source_spec: TopicSpec, value_serializer: str = "orjson") -> Any:
+    def windowed_table(name: str, source_spec: TopicSpec) -> Any:
         # Co-partitioned with its source topic; entries live one to two windows, then
         # Faust expires them (changelog included), so state stays bounded.
         schema: Any = faust.Schema(
-            key_type=str, value_type=None, key_serializer="utf8", value_serializer=value_serializer
+            key_type=str, value_type=None, key_serializer="utf8", value_serializer="orjson"
         )
         table = app.Table(name, default=None, partitions=source_spec.partition_count(settings), schema=schema)
         return table.tumbling(window, expires=2 * window)
 
     seen = windowed_table("dedup-seen", TAGGED)
-    # Near-duplicate index: band key -> packed entries (raw bytes, ~48 B per item and band).
-    bands = windowed_table("near-bands", NEAR_PROBES, value_serializer="raw")
+    # Near-duplicate index: band key -> packed entries (~48 B per item and band, as base64).
+    bands = windowed_table("near-bands", NEAR_PROBES)
     desk_state = windowed_table("dedup-desk", DEDUP_DESK)
     fired = windowed_table("alerts-fired", STORIES)
     window_s = window.total_seconds()
@@ -213,7 +213,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             started = time.perf_counter()
             try:
                 probe = decode(event, "near_probe")
-                index = NearIndex(HexKeyStore(WindowedStore(bands, window_s)), window_s, pipe.signer.config)
+                index = NearIndex(BandStore(WindowedStore(bands, window_s)), window_s, pipe.signer.config)
                 answer = pipe.band_stage(index, (event.key or b"").decode("ascii"), probe)
                 validate("desk", answer.value)
             except Exception as exc:
