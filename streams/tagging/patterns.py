@@ -6,9 +6,8 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.records import Actor, ActorType
@@ -22,10 +21,13 @@ from streams.text.normalize import normalize
 _WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
 _WINDOW = 120  # characters read after a trigger
 # Separators `_WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
-_INNER_SEPARATOR = re.compile("[-'’]")
+_INNER_SEPARATOR = re.compile(r"(?<=[\w\u0640\u064b-\u065f\u0670])[-'’](?=[\w\u064b-\u065f\u0670])")
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
 # after it after a speech verb; an organisation's name; a nisba after a state body.
 _WORDS_READ = {"title": 10, "speech": 5, "org": 5, "body": 1}
+# Words read first after a title: qualifiers and name nearly always fit; the rest only when
+# the reading gets to the end of these (see `_MoreWords`).
+_FIRST_READ = {"title": 4}
 _MAX_QUALIFIERS = 5  # words between a title and the name (الفرنسي، للأمم المتحدة …)
 _MAX_NAME_WORDS = 3  # not counting connectors (بن، عبد): longer runs mostly run on into the verb
 _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
@@ -71,9 +73,15 @@ class KnownSpans:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """An actor a pattern found: the span and the actor (the span covers the name only)."""
+class _MoreWords(Exception):
+    """A reading got to the end of the words read so far (see `PatternReader._person`)."""
+
+
+class Found(NamedTuple):
+    """An actor a pattern found: the span and the actor (the span covers the name only).
+
+    A NamedTuple rather than a frozen dataclass: as cheap to make as a tuple.
+    """
 
     start: int
     end: int
@@ -155,7 +163,7 @@ def slug(text: str) -> str:
 class Item:
     """One text as the patterns read it: the text, its matching key and its resolved mentions."""
 
-    __slots__ = ("folded", "known", "match_key", "text")
+    __slots__ = ("folded", "known", "match_key", "plain", "text")
 
     def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
         self.text = text
@@ -163,6 +171,8 @@ class Item:
         # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
         self.match_key = match_key
         self.folded = match_key.key if match_key is not None else ""
+        # Every word of a plain text keys as the slice at its own offsets (the usual case).
+        self.plain = match_key is not None and match_key.is_identity and _INNER_SEPARATOR.search(text) is None
 
     def shift(self, lo: int, hi: int) -> int | None:
         """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every
@@ -171,6 +181,8 @@ class Item:
         That holds where [lo, hi) keys character for character and has no inner hyphen or
         apostrophe (al-Assad: the key makes those a space, `normalize` keeps them).
         """
+        if self.plain:
+            return 0
         if self.match_key is None:
             return None
         shift = self.match_key.shift_of(lo, hi)
@@ -211,7 +223,7 @@ class PatternReader:
         end = pos
         if run is not None:
             end = run.end()
-            shift = item.shift(pos, end)
+            shift = 0 if item.plain else item.shift(pos, end)
             # `regs`: every group's span in one call; an unmatched group's is (-1, -1).
             if shift is not None:
                 folded = item.folded
@@ -239,11 +251,18 @@ class PatternReader:
         role = trigger.role
         if role == "speech" and not self._may_name(item, end):
             return None
-        words = self._words(item, end, _WORDS_READ[role])
+        limit = _WORDS_READ[role]
+        first_read = _FIRST_READ.get(role, limit)
+        words = self._words(item, end, first_read)
         if not words or not words[0][_GLUED]:
             return None
         if role == "title" or role == "speech":
-            return self._person(item, words, speech=role == "speech")
+            speech = role == "speech"
+            partial = first_read < limit and len(words) >= first_read
+            try:
+                return self._person(item, words, speech=speech, partial=partial)
+            except _MoreWords:
+                return self._person(item, self._words(item, end, limit), speech=speech)
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
@@ -265,12 +284,15 @@ class PatternReader:
         definite = _is_arabic(item.text[start]) and _starts_with_article(key)
         return key not in self._not_names and not definite
 
-    def _person(self, item: Item, words: list[_Word], *, speech: bool = False) -> Found | None:
+    def _person(
+        self, item: Item, words: list[_Word], *, speech: bool = False, partial: bool = False
+    ) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.
 
         After a speech verb (قال، أضاف) no qualifier may intervene, and the name must be
         followed by punctuation, the end, or a word of `speech_ends` (إن، رئيس …), which
-        keeps "قال مسؤول كبير" and the like out.
+        keeps "قال مسؤول كبير" and the like out. `partial`: more words may follow `words`;
+        raises `_MoreWords` if the reading gets to their end (the caller reads them all).
         """
         text = item.text
         at = item.known.at
@@ -322,6 +344,8 @@ class PatternReader:
             name.append(word)
             core += not connector
             i += 1
+        if partial and i >= count:
+            raise _MoreWords
         while name and name[-1][_KEY] in connectors:
             name.pop()
         if not name:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from functools import cache
 from operator import attrgetter
@@ -17,6 +18,8 @@ from streams.text.matchkey import MatchKey
 
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _LOOK_BACK = 24
+_AFTER_CHECKED = 0x0700  # see Tagger._maybe_after
+_AFTER_CHECKED_CHAR = chr(_AFTER_CHECKED)
 _REGION_CACHE_SIZE = 4096
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
@@ -41,13 +44,17 @@ class Tagger:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
         self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
-        # ASCII characters a word before a place may end with and still key to a not_after
-        # word: a key's last letter in either case, whitespace, or a separator the key drops
-        # ("lake-"). The key of a word ending in any other ASCII character ends with that
-        # character lower-cased, so one set lookup rules most English places out.
+        # Characters below U+0700 (ASCII, Latin, Arabic) a word before a place may end with
+        # and still key to a not_after word: those whose own key is empty (whitespace, a
+        # separator, a deleted mark: "lake-", "نهرِ") or ends with a not_after key's last
+        # letter ("Lake", "LAKE", "بحيرة"), and combining marks (which may compose with the
+        # letter before). Any other such character ends the word's key as its own key does,
+        # so one set lookup rules most places out.
         finals = {key[-1] for key in gazetteer.not_after}
         self._maybe_after = frozenset(
-            ch for ch in map(chr, range(128)) if ch.lower() in finals or ch.isspace() or ch in "-\"'"
+            ch
+            for ch in map(chr, range(_AFTER_CHECKED))
+            if not (key := phrase_key(ch)) or key[-1] in finals or unicodedata.combining(ch)
         )
 
     @classmethod
@@ -115,7 +122,7 @@ class Tagger:
         """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
         if not start or not text[start - 1].isspace():
             return False
-        if start >= 2 and text[start - 2].isascii() and text[start - 2] not in self._maybe_after:
+        if start >= 2 and text[start - 2] < _AFTER_CHECKED_CHAR and text[start - 2] not in self._maybe_after:
             return False
         # The last word only: rsplit stops after one cut, where split() would cut them all.
         words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
@@ -125,23 +132,17 @@ class Tagger:
         self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[tuple[Match[Entry], Entry]]
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py)."""
-        by_extent: dict[tuple[int, int], list[Trigger]] = {}
-        spans: dict[tuple[int, int], tuple[int, int]] = {}
-        # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
-        # triggers don't overlap (nearly always).
-        for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
-            for match in group:
-                if match.payload.trigger is not None:
-                    by_extent.setdefault(match.extent, []).append(match.payload.trigger)
-                    spans[match.extent] = (match.start, match.end)
-        if not by_extent:
-            return []
         extent_ends = [m.extent[1] for m, _ in resolved]
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
-        for extent, roles in by_extent.items():
-            start, end = spans[extent]
+        # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
+        # triggers don't overlap (nearly always).
+        for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
+            roles = [trigger for m in group if (trigger := m.payload.trigger) is not None]
+            if not roles:
+                continue
+            start, end = group[-1].start, group[-1].end
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             if i < len(resolved) and resolved[i][0].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)

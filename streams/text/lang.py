@@ -152,6 +152,8 @@ def _other_latin(
     """A Latin-script language other than English whose function words outnumber English
     words (at least two of them), else None. One pass over the union of the other languages'
     words settles English text, where they are rare, at once."""
+    if any_other.isdisjoint(words):  # English text, nearly always: one C-level pass
+        return None
     other_total = sum(map(any_other.__contains__, words))
     if other_total < 2:
         return None

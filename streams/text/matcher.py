@@ -230,6 +230,11 @@ class PhraseMatcher(Generic[T]):
                     ordered = False
                 prev_first, prev_end = first, end
                 extent = (first, end)
+                if len(readings) == 1:  # nearly always: no loop
+                    skip, payload, normalized = readings[0]
+                    start = first + skip
+                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+                    continue
                 for skip, payload, normalized in readings:
                     start = first + skip
                     found.append(Match(start, end, text[start:end], payload, normalized, extent))

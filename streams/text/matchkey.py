@@ -45,6 +45,7 @@ _MARKS = "\u064b-\u0652\u0670"
 # soft hyphen U+00AD (see `normalize._FOLDS` for why each goes).
 _DELETED = _MARKS + "\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u00ad"
 _MARK_RUN = re.compile(f"[{_MARKS}]*")
+_MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
 # One regex finds every deletion: a run of deleted characters, or a space followed by more
 # separators (now spaces) and deleted characters, of which only the first space stays.
 _EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
@@ -206,20 +207,24 @@ class MatchKey:
             resumes = self._resume_at = [at + shift for at, shift in pairs]
         return resumes
 
-    def _position(self, i: int) -> int:
-        k = bisect_right(self._shift_at, i)
-        return i + self._shifts[k - 1] if k else i
-
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original offsets of the non-empty key span [i, j) (it never starts at a space)."""
         if self._exact is not None:
             return self._exact.span(self._index[i], self._index[j - 1] + 1)
-        if not self._shifts:
+        shift_at = self._shift_at
+        if not shift_at:
             return i, j
-        end = self._position(j - 1) + 1
+        shifts = self._shifts
+        k = bisect_right(shift_at, i)
+        start = i + shifts[k - 1] if k else i
+        k = bisect_right(shift_at, j - 1, k)
+        end = j + shifts[k - 1] if k else j
         # A letter's deleted marks belong to it (as in `normalize`).
-        marks = _MARK_RUN.match(self.original, end)
-        return self._position(i), marks.end() if marks else end
+        original = self.original
+        if end < len(original) and original[end] in _MARK_CHARS:
+            marks = _MARK_RUN.match(original, end)
+            end = marks.end() if marks else end
+        return start, end
 
 
 def _fold_separators(text: str) -> tuple[str, Sequence[int]]:

@@ -4,8 +4,10 @@ Run from the repository root: ``python -m tests.benchmarks.bench_tagger [--reps 
 
 Arabic items come from the seed article and NewsFANE sentences under ../shared/data (read at
 run time, never copied); English items from `en_items.txt` next to this file. Times are
-single-core medians of several repetitions after a warm-up; on a shared machine compare the
-ratios printed in one run, not absolute numbers across runs.
+medians of several repetitions after a warm-up, in CPU time of this process (one thread, so
+one core): other work on a shared machine then slows the figures far less than it would wall
+time, though caches are still shared; compare the ratios printed in one run, not absolute
+numbers across runs.
 """
 
 from __future__ import annotations
@@ -81,15 +83,15 @@ def english_items() -> list[str]:
 
 
 def _median_rate(func: Callable[[str], object], items: list[str], reps: int) -> float:
-    """Median seconds per item over `reps` passes, after one warm-up pass."""
+    """Median CPU seconds per item over `reps` passes, after one warm-up pass."""
     for item in items:
         func(item)
     times = []
     for _ in range(reps):
-        start = time.perf_counter()
+        start = time.process_time()
         for item in items:
             func(item)
-        times.append((time.perf_counter() - start) / len(items))
+        times.append((time.process_time() - start) / len(items))
     return statistics.median(times)
 
 

@@ -67,7 +67,7 @@ def test_word_keys_match_the_window_fold(text: str, keyed: bool) -> None:
 _ALPHABET = "ab Σς-'’\"«» \t\u00a0اإةى\u064e\u0651\u0640\u200f.،ﬁß"
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=30))
 def test_sliced_word_keys_equal_folded_ones(text: str) -> None:
     keyed, folded = Item(text, [], MatchKey(text)), Item(text, [])
