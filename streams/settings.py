@@ -154,7 +154,8 @@ class Settings(BaseSettings):
     # How often the worker looks for a changed rules file (hot reload); 0 disables it.
     rules_reload_interval: float = Field(default=5.0, ge=0)
     dedup_window_hours: float = Field(default=72.0, gt=0)
-    store: str = "memory://"
+    # RocksDB (rocksdict) under data_dir: state on disk, warm restarts; memory:// also works.
+    store: str = "rocksdb://"
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=1, le=65535)
 
