@@ -11,8 +11,10 @@ import orjson
 
 from streams.alerts.engine import RuleEngine
 from streams.alerts.rules import load_rules
+from streams.dedup.desk import desk_key
 from streams.dedup.exact import ExactDedup
 from streams.dedup.identity import content_hash, digest
+from streams.dedup.near import NearIndex, Signer
 from streams.dedup.urls import canonical_url
 from streams.errors import InputError
 from streams.records.inputs import analysed_text
@@ -29,8 +31,13 @@ class Annotator:
         self.tagger = tagger or Tagger.default()
         self.engine = RuleEngine(load_rules(rules_file))
         self.seen = ExactDedup({}, _FOREVER)
+        # Near-duplicates with the worker's signatures, index and policy (streams/dedup/near.py).
+        self.signer = Signer()
+        self.near = NearIndex({}, _FOREVER, self.signer.config)
         # digest of a line id -> the id as given, to report duplicate_of in the input's terms
         self._line_ids: dict[str, Any] = {}
+        # desk key (id suffix the near index reports) -> the first line of that line's story
+        self._story_of: dict[str, str] = {}
 
     def annotate(self, obj: Any) -> dict[str, Any]:
         if not isinstance(obj, dict):
@@ -40,7 +47,8 @@ class Annotator:
             raise InputError("'id' (string or number) is required")
         text, title_end = analysed_text(obj)
         lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
-        tags = self.tagger.tag(text, lang).to_json()
+        found = self.tagger.tag(text, lang)
+        tags = found.to_json()
         fired = sorted({hit.rule.id for hit in self.engine.evaluate(text, title_end)})
         key = digest("line", str(ident))
         self._line_ids.setdefault(key, ident)
@@ -50,7 +58,21 @@ class Annotator:
             content_hash=content_hash(text, ""),
             now=0.0,
         )
-        duplicate_of = None if decision.is_new else self._line_ids.get(decision.duplicate_of or "")
+        story = decision.story_id
+        if decision.is_new:
+            # New to the exact policy: a near-duplicate of an earlier line joins its story.
+            title, summary = (
+                (text[:title_end], text[title_end + 1 :]) if title_end is not None else (text, "")
+            )
+            actors = [a.id for a in found.actors]
+            sig = self.signer.sign(
+                title, summary, places=found.places, countries=found.countries, actors=actors
+            )
+            near = self.near.decide(key, sig, 0.0)
+            if near.match is not None:
+                story = self._story_of[near.match.item_id]
+            self._story_of[desk_key(key)] = story
+        duplicate_of = None if story == key else self._line_ids.get(story)
         return {"id": ident, **tags, "alerts": fired, "duplicate_of": duplicate_of}
 
 

@@ -74,3 +74,33 @@ def test_rules_override(tmp_path) -> None:  # type: ignore[no-untyped-def]
     )
     [result], _ = annotate([orjson.dumps({"id": "x", "text": "أسعار النفط ترتفع"})], "--rules", str(rules))
     assert result["alerts"] == ["oil-news"]
+
+
+def test_near_duplicates_join_the_story_of_their_first_line() -> None:
+    seed = seed_text()
+    # The seed article re-published: diacritics and tatweel added to its opening, an update
+    # line appended, a new id and URL. Then the same story again from that copy's wording,
+    # and an English template twin that differs only in place and numbers.
+    opening, rest = seed.split(" ", 1)
+    edited = "وَقَالَ " + opening + " " + rest.replace("إدلب", "إدلـــب", 1) + "\nتحديث: وصول وفد أممي."
+    base = (
+        "Mediators resumed talks on Friday on a ceasefire that would halt the fighting in {}. "
+        "The proposal includes a pause of {} days and the exchange of {} detainees."
+    )
+    lines = [
+        orjson.dumps({"id": "a", "text": seed, "url": "https://aljazeera.net/news/1"}),
+        orjson.dumps({"id": "b", "text": edited, "url": "https://aljazeera.net/news/1-updated"}),
+        orjson.dumps(
+            {"id": "c", "title": "Truce talks in Gaza City", "summary": base.format("Gaza City", 31, 11)}
+        ),
+        orjson.dumps({"id": "d", "title": "Truce talks in Mosul", "summary": base.format("Mosul", 20, 7)}),
+        orjson.dumps(
+            {
+                "id": "e",
+                "title": "Truce talks resume in Gaza City",
+                "summary": base.format("Gaza City", 31, 11),
+            }
+        ),
+    ]
+    out, _ = annotate(lines)
+    assert [r["duplicate_of"] for r in out] == [None, "a", None, None, "c"]
