@@ -129,7 +129,7 @@ class Farm:
         return f"http://{host}:{self.ports[0]}/feed/{i}"
 
     async def serve(self, port: int = 0, ready: Callable[[], None] | None = None) -> None:
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, shutdown_timeout=0.2)
         await runner.setup()
         try:
             first = web.TCPSite(runner, "127.0.0.1", port, backlog=4096)

@@ -56,11 +56,13 @@ FEEDS_FILE_CHECK_S = 10.0
 # Polls committed per Kafka transaction at most, and how long a batch waits to fill.
 BATCH_MAX = 500
 BATCH_LINGER_S = 0.05
+# How long a stopping poller waits for a transaction in progress to end.
+CLOSE_WAIT_S = 60.0
 PARSE_THREADS = 2
-# Feeds with no due time yet (or overdue after a restart) start at this rate at most, spread
-# by their phase over min(their minimum interval, feeds / START_RATE): 10,000 new feeds
-# become an even stream over a minute, two feeds start at once.
-START_RATE = 200.0
+# Feeds with no due time yet (or overdue after a restart) are spread by their phase over
+# their minimum interval, or over a proportional part of it when there are fewer than this
+# many: 10,000 feeds become an even stream of first polls, two feeds start at once.
+START_SPREAD_FEEDS = 100
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class _Publisher:
             asyncio.Queue()
         )
         self._task: asyncio.Task[None] | None = None
+        self._busy: asyncio.Future[None] | None = None
 
     async def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
         """Return once the items and state are committed; BrokerError if that failed."""
@@ -121,7 +124,11 @@ class _Publisher:
                     break
             error: BrokerError | None = None
             try:
-                await asyncio.to_thread(self._store.publish, [(items, state) for items, state, _ in batch])
+                pairs = [(items, state) for items, state, _ in batch]
+                # Shielded: a stop cancels this task, never a transaction half-way (close()
+                # waits for it), so the store is not closed under a running commit.
+                self._busy = asyncio.ensure_future(asyncio.to_thread(self._store.publish, pairs))
+                await asyncio.shield(self._busy)
             except BrokerError as exc:
                 error = exc  # each poll in the batch fails; the caller decides to stop
             except Exception as exc:  # a store bug is as fatal as a broker failure
@@ -135,6 +142,9 @@ class _Publisher:
                     done.set_exception(error)
 
     async def close(self) -> None:
+        if self._busy is not None and not self._busy.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._busy), CLOSE_WAIT_S)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, BaseException):
@@ -209,10 +219,10 @@ class Poller:
         due: list[tuple[float, int, str]] = []
         counter = 0
         by_url = {feed.url: feed for feed in self.feeds}
-        spread = len(self.feeds) / START_RATE
+        share = min(1.0, len(self.feeds) / START_SPREAD_FEEDS)
         for feed in self.feeds:
             state = self.state(feed)
-            at = first_due(feed.url, now, _stamp(state.next_due), min(spread, self.limits(feed).low))
+            at = first_due(feed.url, now, _stamp(state.next_due), share * self.limits(feed).low)
             heapq.heappush(due, (at, counter := counter + 1, feed.url))
         running: set[asyncio.Task[FeedOutcome | None]] = set()
         fatal: list[BaseException] = []
@@ -250,9 +260,9 @@ class Poller:
                     if stamp != file_stamp:
                         file_stamp = stamp
                         added = self._reload_feeds(by_url)
+                        share = min(1.0, len(added) / START_SPREAD_FEEDS)
                         for feed in added:
-                            window = min(len(added) / START_RATE, self.limits(feed).low)
-                            at = first_due(feed.url, now, None, window)
+                            at = first_due(feed.url, now, None, share * self.limits(feed).low)
                             heapq.heappush(due, (at, counter := counter + 1, feed.url))
                 wait = min(MAX_IDLE_S, max(0.0, due[0][0] - time.time()) if due else MAX_IDLE_S)
                 with contextlib.suppress(TimeoutError):

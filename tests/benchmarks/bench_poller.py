@@ -1,0 +1,255 @@
+"""Benchmark: one poller process against a farm of 10,000 feeds at one request per feed a minute.
+
+Run: python -m tests.benchmarks.bench_poller [--feeds 10000] [--hosts 50] [--measure 120]
+
+Starts an ephemeral local Kafka broker, the feed farm (tests/feedfarm.py) as its own process
+serving N normal feeds over `hosts` loopback addresses (each feed publishes an item every
+`period` seconds, so most polls are 304s and some bring a new item), writes the N URLs to a
+plain feeds file, and runs `wirewatch poll` as a real process with every feed's interval
+pinned to 60 s (the budget: one request per feed per minute). After a warm-up (the first pass
+publishes every feed's backlog), over the measurement window it prints:
+
+- feeds polled per minute (the poller's own /metrics counter) and the farm's request count;
+- the poller's CPU (share of one core, from /proc) and its peak resident memory;
+- publish-to-wire.raw delay p50/p99: for every item the farm published inside the window,
+  the time a read_committed consumer of wire.raw saw it minus the farm's publication time.
+
+Baseline, in the same run on the same broker, farm and state: the same poller with one fetch
+in flight (poll_concurrency 1, the old sequential loop's behaviour) for `--baseline` seconds;
+its feeds per minute is its ceiling, and the ratio is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import orjson
+from kafka import KafkaConsumer
+from kafka.structs import TopicPartition
+
+from streams.kafka.admin import ensure_topics
+from streams.kafka.broker import LocalBroker
+from streams.settings import Settings
+from streams.topics import FEED_STATE, RAW
+from tests.feedfarm import FarmConfig
+from tests.support import free_port
+
+GUID = re.compile(r"^farm-(\d+)-(-?\d+)$")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def polls(metrics_port: int) -> float:
+    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+    return sum(
+        float(line.split()[-1]) for line in text.splitlines() if line.startswith("wirewatch_polls_total{")
+    )
+
+
+def tail_raw(bootstrap: str, topic: str, arrived: dict[str, float], stop: threading.Event) -> None:
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
+    )
+    parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+    consumer.assign(parts)
+    consumer.seek_to_beginning(*parts)
+    while not stop.is_set():
+        for records in consumer.poll(timeout_ms=200).values():
+            now = time.time()
+            for record in records:
+                guid = orjson.loads(record.value).get("guid") or ""
+                arrived.setdefault(guid, now)
+    consumer.close()
+
+
+def start_poller(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with open(log, "ab") as handle:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams", "--log-level", "warning", "poll"],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_metrics(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"poller exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            polls(port)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise SystemExit("poller metrics never came up")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """SIGTERM the poller; its total CPU seconds and peak RSS (MB) from wait4."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        _, _, usage = os.wait4(proc.pid, 0)
+    except ChildProcessError:
+        return float("nan"), float("nan")
+    proc.returncode = 0
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(
+    proc: subprocess.Popen[bytes], port: int, seconds: float
+) -> tuple[float, float, float, float, float]:
+    """(feeds/min, CPU share of one core, peak RSS MB, window start, window end) over `seconds`."""
+    started, count0, cpu0 = time.time(), polls(port), cpu_seconds(proc.pid)
+    peak = 0.0
+    while time.time() < started + seconds:
+        peak = max(peak, rss_mb(proc.pid))
+        time.sleep(1.0)
+    ended, count1, cpu1 = time.time(), polls(port), cpu_seconds(proc.pid)
+    peak = max(peak, rss_mb(proc.pid))
+    minutes = (ended - started) / 60
+    return (count1 - count0) / minutes, (cpu1 - cpu0) / (ended - started), peak, started, ended
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=10_000)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--period", type=float, default=600.0, help="seconds between two items of a feed")
+    parser.add_argument("--interval", type=float, default=60.0, help="poll interval (the budget)")
+    parser.add_argument("--warmup", type=float, default=90.0, help="seconds before measuring")
+    parser.add_argument("--measure", type=float, default=240.0, help="measurement window, seconds")
+    parser.add_argument("--baseline", type=float, default=45.0, help="baseline window, seconds (0: skip)")
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--per-host", type=int, default=8)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-poller-"))
+    log = work / "poller.log"
+    epoch = time.time()
+    farm_port = free_port()
+    farm = subprocess.Popen(
+        [
+            sys.executable, "-m", "tests.feedfarm", "--feeds", str(args.feeds), "--hosts", str(args.hosts),
+            "--port", str(farm_port), "--period", str(args.period), "--epoch", str(epoch),
+        ],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert farm.stdout is not None
+    if not farm.stdout.readline().startswith(b"ready"):
+        raise SystemExit("feed farm did not start")
+    config = FarmConfig(feeds=args.feeds, period=args.period, hosts=args.hosts, epoch=epoch)
+    feeds_file = work / "feeds.txt"
+    feeds_file.write_text(
+        "".join(f"http://127.0.0.{1 + i % args.hosts}:{farm_port}/feed/{i}\n" for i in range(args.feeds))
+    )
+    try:
+        with LocalBroker.ephemeral(Settings().cache_dir) as broker:
+            prefix = f"bench{uuid.uuid4().hex[:6]}."
+            settings = Settings(bootstrap_servers=broker.bootstrap, topic_prefix=prefix)
+            ensure_topics(settings, (RAW, FEED_STATE))
+            metrics_port = free_port()
+            env = {
+                **os.environ,
+                "WIREWATCH_BOOTSTRAP_SERVERS": broker.bootstrap,
+                "WIREWATCH_TOPIC_PREFIX": prefix,
+                "WIREWATCH_FEEDS_FILE": str(feeds_file),
+                "WIREWATCH_ALLOW_PRIVATE_FEEDS": "true",
+                "WIREWATCH_POLL_INTERVAL": str(args.interval),
+                "WIREWATCH_POLL_INTERVAL_MIN": str(args.interval),
+                "WIREWATCH_POLL_INTERVAL_MAX": str(args.interval),
+                "WIREWATCH_POLL_CONCURRENCY": str(args.concurrency),
+                "WIREWATCH_POLL_PER_HOST": str(args.per_host),
+                "WIREWATCH_POLLER_METRICS_PORT": str(metrics_port),
+            }
+            arrived: dict[str, float] = {}
+            stop_tail = threading.Event()
+            tail = threading.Thread(
+                target=tail_raw, args=(broker.bootstrap, RAW.full_name(settings), arrived, stop_tail)
+            )
+            tail.start()
+
+            print(
+                f"{args.feeds} feeds on {args.hosts} hosts, one item per feed every {args.period:.0f} s, "
+                f"polled every {args.interval:.0f} s; concurrency {args.concurrency}, "
+                f"per host {args.per_host}"
+            )
+            poller = start_poller(env, log)
+            wait_metrics(metrics_port, poller, log)
+            time.sleep(args.warmup)
+            per_min, cpu, peak, t0, t1 = measure(poller, metrics_port, args.measure)
+            total_cpu, maxrss = stop(poller)
+            time.sleep(3)  # the last commits reach the consumer
+
+            delays = []
+            missing = 0
+            for i in range(args.feeds):
+                first = config.latest(i, t0) + 1
+                last = config.latest(i, t1 - args.interval * 1.5)  # leave time for its poll
+                for k in range(first, last + 1):
+                    seen = arrived.get(f"farm-{i}-{k}")
+                    if seen is None:
+                        missing += 1
+                    else:
+                        delays.append(seen - config.published_at(i, k))
+            stats = httpx.get(f"http://127.0.0.1:{farm_port}/_stats", timeout=10).json()
+            print(
+                f"concurrent poller: {per_min:,.0f} feeds/min over {t1 - t0:.0f} s; CPU {cpu:.2f} core; "
+                f"peak RSS {peak:.0f} MB (whole run: {maxrss:.0f} MB, {total_cpu:.0f} CPU s)"
+            )
+            print(
+                f"publish-to-wire.raw delay: p50 {pct(delays, 0.5):.1f} s, p99 {pct(delays, 0.99):.1f} s, "
+                f"max {max(delays, default=float('nan')):.1f} s over {len(delays)} items; {missing} not seen"
+            )
+
+            if args.baseline > 0:
+                env["WIREWATCH_POLL_CONCURRENCY"] = "1"
+                env["WIREWATCH_POLL_PER_HOST"] = "1"
+                env["WIREWATCH_POLLER_METRICS_PORT"] = str(metrics_port := free_port())
+                base = start_poller(env, log)  # same state topic: it resumes the first one's feeds
+                wait_metrics(metrics_port, base, log)
+                time.sleep(10)
+                base_per_min, base_cpu, base_peak, _, _ = measure(base, metrics_port, args.baseline)
+                stop(base)
+                print(
+                    f"baseline (one fetch in flight): {base_per_min:,.0f} feeds/min; "
+                    f"CPU {base_cpu:.2f} core; peak RSS {base_peak:.0f} MB"
+                )
+                print(f"ratio: {per_min / base_per_min:.1f}x the feeds per minute")
+            print(f"farm: {stats['requests']:,} requests, statuses {stats['statuses']}")
+            stop_tail.set()
+            tail.join(10)
+    finally:
+        farm.terminate()
+        farm.wait(10)
+
+
+if __name__ == "__main__":
+    main()
