@@ -46,8 +46,9 @@ _MIN_KEY_LETTERS = 3  # two-letter Arabic keys are almost all common words
 # Short GeoNames names are matched only as written: with a proclitic they too often spell an
 # everyday word (ب + اهر "Ahar" = باهر "dazzling"; ف + صيلة = فصيلة "species").
 _SHORT_KEY_LETTERS = 4
-# Words for a state that, with a country's feminine nisba, name the country (see state_aliases).
-_STATE_WORDS = ("الجمهورية", "المملكة", "الدولة")
+# Words for a state that, with a country's feminine nisba, name the country (see
+# state_aliases). Not الدولة: "الدولة الأفغانية" is as often the Afghan state's institutions.
+_STATE_WORDS = ("الجمهورية", "المملكة")
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
 _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
 
@@ -116,7 +117,7 @@ def country_aliases(extras: list[CountryExtras]) -> Iterator[Alias]:
 
 
 def state_aliases(extra: CountryExtras, entry: Entry) -> Iterator[Alias]:
-    """The country as a state: الجمهورية البرتغالية، المملكة المغربية، الدولة التركية.
+    """The country as a state: الجمهورية التونسية، المملكة المغربية.
 
     A word for a state followed by the country's feminine nisba names the country itself,
     as a whole phrase (so it is a place, not a demonym).
