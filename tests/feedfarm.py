@@ -116,6 +116,9 @@ class Farm:
         self.requests: Counter[int] = Counter()
         self.statuses: Counter[int] = Counter()
         self.secret_hits = 0
+        # Requests in progress per Host header, and the most at once: per-host limits show here.
+        self.active: Counter[str] = Counter()
+        self.peak: Counter[str] = Counter()
         self._bomb: bytes | None = None
         self.app = web.Application()
         self.app.router.add_get("/feed/{i}", self.feed)
@@ -166,10 +169,16 @@ class Farm:
         i = int(request.match_info["i"])
         kind = self.config.kind(i)
         handler = getattr(self, f"_k_{kind}", None)
-        if handler is None:
-            response: web.StreamResponse = await self._items(request, i, kind)
-        else:
-            response = await handler(request, i)
+        host = request.host
+        self.active[host] += 1
+        self.peak[host] = max(self.peak[host], self.active[host])
+        try:
+            if handler is None:
+                response: web.StreamResponse = await self._items(request, i, kind)
+            else:
+                response = await handler(request, i)
+        finally:
+            self.active[host] -= 1
         return self._count(i, response)
 
     def _count(self, i: int, response: web.StreamResponse) -> web.StreamResponse:

@@ -21,8 +21,8 @@ def configured_feeds(settings: Settings) -> tuple[FeedConfig, ...]:
 def load_feeds_file(path: Path) -> tuple[FeedConfig, ...]:
     """Read a feed list; ConfigError names the file and the line or entry that is wrong.
 
-    `*.toml`: `[[feeds]]` tables (url, name, lang, min_interval, max_interval, tags), or a
-    top-level `feeds = ["https://…", …]`, or both mixed. Anything else: one URL per line,
+    `*.toml`: `[[feeds]]` tables (url, name, lang, min_interval, max_interval, tags), or
+    `feeds = [...]` mixing bare URLs and inline tables. Anything else: one URL per line,
     optionally followed by a name; blank lines and `#` comments are ignored. A URL listed twice
     is polled once (the first entry wins).
     """

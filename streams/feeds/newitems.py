@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 # publishers that regenerate guids or rewrite links change all of them at once.
 STORM_MIN_ENTRIES = 5
 # In a suspect poll, an entry dated this long before the previous successful fetch is one
-# we already had under another name (regenerated items keep their dates).
-STORM_DATE_SLACK = timedelta(minutes=10)
+# we already had under another name (regenerated items keep their dates); the slack allows
+# for a document served a little stale by a cache.
+STORM_DATE_SLACK = timedelta(minutes=2)
 KEY_CHARS = 16
 
 

@@ -203,7 +203,7 @@ class Poller:
 
     async def poll_all(self, stop: asyncio.Event | None = None) -> list[FeedOutcome]:
         """Poll every feed once, due or not (`--once`), concurrently within the limits."""
-        tasks = [asyncio.create_task(self._limited(feed, stop)) for feed in self.feeds]
+        tasks = [asyncio.create_task(self.poll_limited(feed, stop)) for feed in self.feeds]
         try:
             results = await asyncio.gather(*tasks)
         except BaseException:
@@ -251,7 +251,7 @@ class Poller:
                     listed = by_url.get(url)
                     if listed is None:  # removed from the feeds file meanwhile
                         continue
-                    task = asyncio.create_task(self._limited(listed, stop))
+                    task = asyncio.create_task(self.poll_limited(listed, stop))
                     running.add(task)
                     task.add_done_callback(functools.partial(finished, url=url))
                 if time.monotonic() > next_file_check:
@@ -299,7 +299,8 @@ class Poller:
         )
         return added
 
-    async def _limited(self, feed: FeedConfig, stop: asyncio.Event | None) -> FeedOutcome | None:
+    async def poll_limited(self, feed: FeedConfig, stop: asyncio.Event | None = None) -> FeedOutcome | None:
+        """poll_feed() once a slot on the feed's host and a global slot are free."""
         # Host slot first, then a global one: feeds queued behind a slow host do not hold
         # global slots that feeds on other hosts could use.
         async with self._hosts[_host(self.state(feed).fetch_url)], self._global:
@@ -389,7 +390,13 @@ class Poller:
             elapsed = (now - state.last_success).total_seconds()
             rate = update_rate(state.item_rate, len(new.fresh), elapsed)
         hints = [h for h in (result.fresh_for, parsed.ttl if parsed is not None else None) if h]
-        interval = next_interval(limits, rate, server_hint=max(hints) if hints else None, rng=self.rng)
+        interval = next_interval(
+            limits,
+            rate,
+            server_hint=max(hints) if hints else None,
+            hint_cap=self.settings.poll_backoff_max,
+            rng=self.rng,
+        )
         return state.succeeded(
             now=now,
             status=result.status or 200,

@@ -97,20 +97,29 @@ def update_rate(previous: float | None, new_items: int, elapsed: float) -> float
 
 
 def next_interval(
-    limits: Bounds, rate: float | None, *, server_hint: float | None, rng: random.Random
+    limits: Bounds,
+    rate: float | None,
+    *,
+    server_hint: float | None,
+    hint_cap: float,
+    rng: random.Random,
 ) -> float:
-    """Seconds until the next poll: one expected item per poll, never sooner than the server
-    asked (max-age, Expires, <ttl>), within the bounds, with a little jitter."""
+    """Seconds until the next poll: one expected item per poll within the bounds, with a little
+    jitter, and never sooner than the server asked (max-age, Expires, <ttl>) up to `hint_cap`.
+
+    A server's freshness hint may push past the feed's maximum interval (that is what being
+    polite means), but only up to the cap, so a "max-age=31536000" cannot silence a feed.
+    """
     if rate is None:
         interval = limits.initial
     elif rate <= 0:
         interval = limits.high
     else:
         interval = ITEMS_PER_POLL / rate
+    interval = limits.clamp(interval * (1.0 + JITTER * (2.0 * rng.random() - 1.0)))
     if server_hint is not None:
-        interval = max(interval, server_hint)
-    interval *= 1.0 + JITTER * (2.0 * rng.random() - 1.0)
-    return limits.clamp(interval)
+        interval = max(interval, min(server_hint, hint_cap))
+    return interval
 
 
 def phase(key: str) -> float:

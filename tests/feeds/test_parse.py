@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from streams.feeds.parse import MAX_SUMMARY_CHARS, ParsedEntry, parse_feed
+from streams.feeds.parse import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, ParsedEntry, neutralise_dtd, parse_feed
 from tests.feeds.server import fixture_bytes
 
 AJ_AR_URL = (
@@ -185,3 +187,63 @@ def test_huge_summary_is_truncated_at_a_word_boundary() -> None:
     (entry,) = parse_feed(body, base_url="https://e.com/rss").entries
     assert len(entry.summary) <= MAX_SUMMARY_CHARS
     assert entry.summary.endswith("كلمة")
+
+
+def _with_dtd(dtd: str, title: str) -> bytes:
+    return (
+        f"<?xml version='1.0'?>\n<!DOCTYPE rss [\n{dtd}\n]>\n<rss version='2.0'><channel><title>t</title>"
+        f"<item><title>{title}</title><link>http://x.example/1</link></item>"
+        "<item><title>plain</title><link>http://x.example/2</link></item></channel></rss>"
+    ).encode()
+
+
+def test_one_big_entity_used_many_times_is_not_expanded() -> None:
+    # feedparser keeps "safe" plain-text entities; expat would expand this one to 300 MB.
+    body = _with_dtd(f'<!ENTITY a "{"A" * 10_000}">', "&a;" * 30_000)
+    tracemalloc.start()
+    started = time.perf_counter()
+    feed = parse_feed(body, base_url="http://x.example/")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.perf_counter() - started < 5 and peak < 50 * 2**20
+    assert [len(e.title) for e in feed.entries][-1] == len("plain")
+    assert max(len(e.title) for e in feed.entries) <= MAX_TITLE_CHARS
+
+
+def test_nested_entities_and_external_entities_are_not_resolved() -> None:
+    laughs = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{n} "{("&a" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+    )
+    xxe = '<!ENTITY file SYSTEM "file:///etc/passwd">'
+    for dtd, title in ((laughs, "&a9;"), (xxe, "&file;")):
+        feed = parse_feed(_with_dtd(dtd, title), base_url="http://x.example/")
+        assert len(feed.entries) == 2
+        assert not any("lollol" in e.title or "root:" in e.title for e in feed.entries)
+
+
+def test_doctype_name_survives_for_netscape_rss() -> None:
+    body = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd" [<!ENTITY x "y">]>'
+        b'<rss version="0.91"><channel><title>t</title><item><title>a</title>'
+        b"<link>http://x.example/a</link></item></channel></rss>"
+    )
+    stripped, refused = neutralise_dtd(body)
+    assert refused is None and b"<!ENTITY" not in stripped and b"Netscape" in stripped
+    assert parse_feed(body, base_url="http://x.example/").version == "rss091n"
+
+
+def test_utf16_document_declaring_entities_is_refused() -> None:
+    body = (
+        _with_dtd('<!ENTITY a "b">', "&a;")
+        .decode()
+        .replace("version='1.0'", "version='1.0' encoding='utf-16'")
+    )
+    feed = parse_feed(body.encode("utf-16"), base_url="http://x.example/")
+    assert feed.entries == () and feed.error is not None and "refused" in feed.error
+
+
+def test_rss_ttl_is_read_in_seconds() -> None:
+    body = b"<rss version='2.0'><channel><title>t</title><ttl>30</ttl><item><title>a</title></item>"
+    body += b"</channel></rss>"
+    assert parse_feed(body, base_url="http://x.example/").ttl == 1800
