@@ -16,7 +16,15 @@ from streams.alerts.rules import load_rules
 from streams.dedup.desk import Out, desk_key, item_message
 from streams.dedup.exact import Decision, ExactDedup, Store
 from streams.dedup.identity import dedup_key
-from streams.dedup.near import NearIndex, Signature, Signer, match_json, probe_messages, probe_signature
+from streams.dedup.near import (
+    ID_BYTES,
+    NearIndex,
+    Signature,
+    Signer,
+    match_json,
+    probe_messages,
+    probe_signature,
+)
 from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
 from streams.tagging import Tagger
 
@@ -87,7 +95,7 @@ class Pipeline:
         prober under the key when it is one of its band keys."""
         sig, seen, item_id = probe_signature(probe), float(probe["seen"]), str(probe["item_id"])
         entry = index.entry(item_id, sig, seen) if probe["record"] else None
-        own = bytes.fromhex(item_id)[-12:]
+        own = bytes.fromhex(item_id)[-ID_BYTES:]
         match = index.match_key(bytes.fromhex(band), own, sig, seen, entry, older_only=True)
         answer = {"type": "answer", "item_id": item_id, "band": band, "match": match_json(match)}
         return Out("desk", desk_key(item_id), answer)

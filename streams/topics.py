@@ -103,7 +103,7 @@ NEAR_PROBES = TopicSpec(
 )
 DEDUP_DESK = TopicSpec(
     "wire.dedup-desk",
-    key="desk key: last 24 hex digits of the item's provisional story id",
+    key="desk key: last 16 hex digits of the item's provisional story id",
     description="Internal: exact decisions, band answers and story look-ups for the story desk.",
     retention_ms=1 * DAY_MS,
     schema="desk.schema.json",

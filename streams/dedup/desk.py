@@ -4,7 +4,7 @@ Why a desk. Exact duplicates meet on the partition of their dedup key, near-dupl
 partitions of their LSH band keys; no single partition sees both, and a near-duplicate's
 story is the story of the item it matched, which was decided on yet another partition. The
 desk is a third keyed stage: every message about an item goes to the partition of its
-*provisional* story (the desk key: the last 24 hex digits of the id, the same 12 bytes the near
+*provisional* story (the desk key: the last 16 hex digits of the id, the same 8 bytes the near
 index keeps per entry, so a band answer can name a partition), and the desk state for that key
 says what the story finally is.
 
@@ -37,14 +37,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from streams.dedup.near import ID_BYTES
 from streams.records.models import Duplicate, Item, utcnow
 
-KEY_CHARS = 24  # hex digits of the id suffix the near index keeps (12 bytes)
+KEY_CHARS = 2 * ID_BYTES  # hex digits of the id suffix the near index keeps
 SIMILAR_TEXT = "similar_text"
 
 
 def desk_key(item_id: str) -> str:
-    """The desk key of an item or story id (its last 12 bytes in hex)."""
+    """The desk key of an item or story id (its last ID_BYTES bytes in hex)."""
     return item_id[-KEY_CHARS:]
 
 

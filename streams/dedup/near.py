@@ -20,18 +20,21 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   of each range (multi-probe: more recall for no extra state). Candidates are verified on the
   b-bit signatures.
 - Anchor guard (precision): `sign` takes the tagger's places, countries and actor ids (the
-  worker passes Item.places/countries/actors) and the text's numbers, as Bloom masks (numbers
-  24 bits, places 24, countries 8, actors 8). Two items never merge when both carry numbers
-  and share none, both name countries (or actors) and share none, or their places do not
-  nest (neither set holds the other, or only one names a place) — template twins ("strike
-  kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See `guards_pass`.
+  worker passes Item.places/countries/actors) and the text's numbers: numbers as a 24-bit
+  Bloom mask, places, countries and actors as bottom-k set sketches (`sketch`: places 3 slots
+  of 12 bits, countries and actors 2 of 8, exact for small sets). Two items never merge when
+  both carry numbers and share none, both name countries (or actors) and share none, or their
+  places do not nest (neither set holds the other, or only one names a place) — template
+  twins ("strike kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See
+  `guards_pass`. (Bloom masks of 24/8/8 bits merged 9% of place-only twins; the benchmark's
+  twin stress test measures it.)
 - Policy: a candidate that passes the guards is a near-duplicate when the body similarity is
   at least `body_min` (with a title signature: and the title at least `title_min`, or the
   body at least `body_only`).
 - State: a band key (8 bytes) maps to the concatenated fixed-size entries of the items stored
   under it, newest last, at most `max_bucket`; entries older than the window are dropped when
-  a key is written and by `purge`. Entry (40 bytes): item id, last 12 bytes | seen, u32 s |
-  anchor masks, u64 | body signature, 16 bytes. Two bands: 2 x (8 + 40) = 96 bytes per item
+  a key is written and by `purge`. Entry (40 bytes): item id, last 8 bytes | seen, u32 s |
+  anchors, 12 bytes | body signature, 16 bytes. Two bands: 2 x (8 + 40) = 96 bytes per item
   when no key is shared (the benchmark measures this on distinct texts). Keys and values are
   raw bytes, so they are what a Faust table with raw serializers writes to its changelog.
 - Many partitions: every band key is an exact-match key, so the worker re-keys (band key,
@@ -67,10 +70,15 @@ _MULT = 0x9E3779B97F4A7C15  # also the shingle chain's multiplier (shingles.py)
 _MULT2 = (_MULT * _MULT) & MASK64
 _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
 _BAND_SALT = 0xD6E8FEB86659FD93
-_ID = 12  # bytes of the item id kept in an entry
-_HEAD = struct.Struct(
-    "<IQ"
-)  # seen (s), anchors: numbers (24 bits) | places (24) | countries (8) | actors (8)
+ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is their hex)
+# seen (u32 s) | anchors (12 bytes): numbers (24-bit Bloom) | places (37-bit sketch) <<24 |
+# countries (17-bit sketch) << 61 | actors (17-bit sketch) << 78
+_HEAD = struct.Struct("<I12s")
+# Set sketches (see `_sketch`): places keep 3 slots of 12 bits, countries and actors 2 of 8.
+_PLACES = (3, 12)
+_OTHERS = (2, 8)
+_OTHER_BITS = _OTHERS[0] * _OTHERS[1] + 1
+_PLACE_MASK = (1 << (_PLACES[0] * _PLACES[1] + 1)) - 1
 # Numbers in the folded key (Arabic-Indic digits are already ASCII there).
 _NUMBER = re.compile(r"\d{1,9}")
 
@@ -131,7 +139,7 @@ class Signature:
 class Match:
     """A remembered item and how similar the query is to it."""
 
-    item_id: str  # hex of the last 12 bytes of the id
+    item_id: str  # hex of the last ID_BYTES bytes of the id
     seen: float
     body: float
     title: float
@@ -153,11 +161,56 @@ def _bloom_id(value: str, width: int) -> int:
     return 1 << ((((h * _MULT) & MASK64) * width) >> 64)
 
 
-def _mask(values: Iterable[str], width: int) -> int:
-    mask = 0
-    for v in values:
-        mask |= _bloom_id(v, width)
-    return mask
+@cache
+def _slot_hash(value: str, bits: int) -> int:
+    h = 0xCBF29CE484222325  # FNV-1a, as above
+    for byte in value.encode("utf-8"):
+        h = ((h ^ byte) * 0x100000001B3) & MASK64
+    return 1 + (((h * _MULT) & MASK64) * ((1 << bits) - 1) >> 64)  # 1 .. 2**bits - 1; 0 = empty
+
+
+def sketch(values: Iterable[str], slots: int, bits: int) -> int:
+    """A small set as the `slots` smallest of its `bits`-bit hashes (a bottom-k sketch), sorted,
+    slot i in bits [i*bits, (i+1)*bits), plus a flag bit above them when the set had more.
+
+    Why not a Bloom mask: with one bit per element in a few dozen bits, two one-place texts
+    collide in 1 of 24 pairs, and "talks on a truce in Mosul" / "... in Gaza City" merge. Sets
+    of up to `slots` elements are kept exactly (up to a 1/2**bits hash collision); larger sets
+    keep their smallest hashes, which still bound what they can contain (`_may_nest`)."""
+    hashes = sorted({_slot_hash(v, bits) for v in values})
+    packed = 0
+    for i, h in enumerate(hashes[:slots]):
+        packed |= h << (i * bits)
+    if len(hashes) > slots:
+        packed |= 1 << (slots * bits)
+    return packed
+
+
+def _unsketch(packed: int, slots: int, bits: int) -> tuple[frozenset[int], bool]:
+    """The hashes kept in a sketch and whether the set had more than `slots` elements."""
+    mask = (1 << bits) - 1
+    kept = frozenset(h for i in range(slots) if (h := (packed >> (i * bits)) & mask))
+    return kept, bool(packed >> (slots * bits))
+
+
+def _may_contain(big: frozenset[int], big_more: bool, small: frozenset[int]) -> bool:
+    """Whether the set sketched as `big` may hold every element sketched as `small`: a kept
+    element of `small` at or below the largest kept hash of `big` must be kept in `big` (a
+    bottom-k sketch holds every element of its set up to that hash)."""
+    limit = max(big) if big_more else (1 << 62)
+    return all(h in big for h in small if h <= limit)
+
+
+def _may_nest(a: int, b: int, slots: int, bits: int) -> bool:
+    """Whether one of the sketched sets may hold the other (exact for small sets)."""
+    (sa, more_a), (sb, more_b) = _unsketch(a, slots, bits), _unsketch(b, slots, bits)
+    return _may_contain(sa, more_a, sb) or _may_contain(sb, more_b, sa)
+
+
+def _may_overlap(a: int, b: int, slots: int, bits: int) -> bool:
+    """Whether the sketched sets may share an element (exact when neither is truncated)."""
+    (sa, more_a), (sb, more_b) = _unsketch(a, slots, bits), _unsketch(b, slots, bits)
+    return more_a or more_b or bool(sa & sb)
 
 
 def _pack(ascending: list[int], nbins: int, bits: int, shift: int) -> int:
@@ -233,22 +286,23 @@ def guards_pass(
     """False when the anchors say two texts are different stories, whatever their words:
     both carry numbers but none in common; both name places but neither set holds the other
     (or, not strict, none in common), or (strict) only one of them names any place; both name
-    countries, or actors, but none in common."""
+    countries, or actors, but none in common. Numbers are a Bloom mask, the others `sketch`es
+    (`others` = countries << 17 | actors)."""
     if a_numbers and b_numbers and not a_numbers & b_numbers:
         return False
     if strict_places and bool(a_places) != bool(b_places):
         return False  # one text names a place, the other none: they differ where it is named
     if a_places and b_places:
         if strict_places:
-            if a_places & ~b_places and b_places & ~a_places:
+            if not _may_nest(a_places, b_places, *_PLACES):
                 return False
-        elif not a_places & b_places:
+        elif not _may_overlap(a_places, b_places, *_PLACES):
             return False
-    ac, bc = a_others >> 8, b_others >> 8
-    if ac and bc and not ac & bc:
-        return False
-    aa, ba = a_others & 0xFF, b_others & 0xFF
-    return not (aa and ba and not aa & ba)
+    low = (1 << _OTHER_BITS) - 1
+    for a, b in ((a_others >> _OTHER_BITS, b_others >> _OTHER_BITS), (a_others & low, b_others & low)):
+        if a and b and not _may_overlap(a, b, *_OTHERS):
+            return False
+    return True
 
 
 class Signer:
@@ -352,8 +406,8 @@ class Signer:
             _pack(ordered, cfg.bins, cfg.bits, self._body_shift),
             title_sig,
             numbers,
-            _mask(places, 24),
-            _mask(countries, 8) << 8 | _mask(actors, 8),
+            sketch(places, *_PLACES),
+            sketch(countries, *_OTHERS) << _OTHER_BITS | sketch(actors, *_OTHERS),
             tuple(bands),
             tuple(probes),
         )
@@ -362,9 +416,9 @@ class Signer:
 class NearIndex:
     """Band key -> recent items' compact entries, within a time window; decides near-duplicates.
 
-    Entry layout (`NearConfig.entry_size` bytes, little-endian): item id (last 12 bytes) |
-    seen (u32 seconds) | numbers mask (u32) | places mask (u16) | countries mask (u8) <<8 |
-    actors mask (u8) | body signature | title signature."""
+    Entry layout (`NearConfig.entry_size` bytes, little-endian): item id (last 8 bytes) |
+    seen (u32 seconds) | anchors (12 bytes: numbers mask | places, countries and actors
+    sketches) | body signature | title signature."""
 
     def __init__(self, store: BandStore, window_seconds: float, config: NearConfig | None = None) -> None:
         self.store = store
@@ -379,7 +433,10 @@ class NearIndex:
         cfg = self.config
         return (
             bytes.fromhex(item_id)[-_ID:].rjust(_ID, b"\0")
-            + _HEAD.pack(int(now) & 0xFFFFFFFF, sig.numbers | sig.places << 24 | sig.others << 48)
+            + _HEAD.pack(
+                int(now) & 0xFFFFFFFF,
+                (sig.numbers | sig.places << 24 | sig.others << 61).to_bytes(12, "little"),
+            )
             + sig.body.to_bytes(cfg.body_bytes, "little")
             + sig.title.to_bytes(cfg.title_bytes, "little")
         )
@@ -413,8 +470,9 @@ class NearIndex:
         if value:
             unpack = _HEAD.unpack_from
             for off in range(0, len(value), size):
-                seen, anchors = unpack(value, off + _ID)
-                numbers, places, others = anchors & 0xFFFFFF, (anchors >> 24) & 0xFFFFFF, anchors >> 48
+                seen, packed = unpack(value, off + _ID)
+                anchors = int.from_bytes(packed, "little")
+                numbers, places, others = anchors & 0xFFFFFF, (anchors >> 24) & _PLACE_MASK, anchors >> 61
                 if now - seen > window:
                     stale += 1
                     continue

@@ -2,7 +2,18 @@
 
 import random
 
-from streams.dedup.near import NearConfig, NearIndex, Signer, _pack, best, guards_pass, similarity
+from streams.dedup.near import (
+    NearConfig,
+    NearIndex,
+    Signer,
+    _may_nest,
+    _pack,
+    _unsketch,
+    best,
+    guards_pass,
+    similarity,
+    sketch,
+)
 from streams.dedup.shingles import WORD, Shingler, strip_proclitics, words
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
@@ -46,7 +57,7 @@ def test_republished_and_updated_text_is_near_duplicate() -> None:
     )
     decision = index.decide("b" * 32, updated, 10)
     assert decision.kind == "near_duplicate" and decision.match is not None
-    assert decision.match.item_id == "a" * 24 and decision.match.body > 0.6  # last 12 bytes
+    assert decision.match.item_id == "a" * 16 and decision.match.body > 0.6  # last 8 bytes
 
 
 def test_template_twin_with_other_numbers_and_place_is_new() -> None:
@@ -63,15 +74,52 @@ def test_template_twin_with_other_numbers_and_place_is_new() -> None:
     assert index.decide("d" * 32, twin, 1).kind == "new"
 
 
+def _places(*names: str) -> int:
+    return sketch(names, 3, 12)
+
+
+def _others(countries: tuple[str, ...], actors: tuple[str, ...]) -> int:
+    return sketch(countries, 2, 8) << 17 | sketch(actors, 2, 8)
+
+
 def test_anchor_guard_rules() -> None:
-    assert guards_pass(0, 0b11, 0, 0, 0b01, 0)  # places nest (a dropped sentence)
-    assert not guards_pass(0, 0b11, 0, 0, 0b101, 0)  # neither holds the other
-    assert guards_pass(0, 0b11, 0, 0, 0b101, 0, strict_places=False)  # overlap is enough
-    assert not guards_pass(0, 0b1, 0, 0, 0, 0)  # only one names a place
+    ab, a, ac = _places("Gaza", "Rafah"), _places("Gaza"), _places("Gaza", "Mosul")
+    assert guards_pass(0, ab, 0, 0, a, 0)  # places nest (a dropped sentence)
+    assert not guards_pass(0, ab, 0, 0, ac, 0)  # neither holds the other
+    assert guards_pass(0, ab, 0, 0, ac, 0, strict_places=False)  # overlap is enough
+    assert not guards_pass(0, a, 0, 0, 0, 0)  # only one names a place
     assert not guards_pass(0b1, 0, 0, 0b10, 0, 0)  # numbers disjoint
-    assert not guards_pass(0, 0, 1 << 8, 0, 0, 2 << 8)  # countries disjoint
-    assert not guards_pass(0, 0, 1, 0, 0, 2)  # actors disjoint
-    assert guards_pass(0b11, 0, 3 << 8 | 1, 0b10, 0, 2 << 8 | 1)
+    assert not guards_pass(0, 0, _others(("SY",), ()), 0, 0, _others(("IQ",), ()))  # countries
+    assert not guards_pass(0, 0, _others((), ("putin",)), 0, 0, _others((), ("erdogan",)))  # actors
+    assert guards_pass(0b11, 0, _others(("SY", "TR"), ("putin",)), 0b10, 0, _others(("TR",), ("putin",)))
+
+
+def test_place_sketches_tell_every_pair_of_single_places_apart() -> None:
+    # The Bloom masks this replaced merged 1 in 24 such pairs ("truce talks in Mosul" / "in Gaza City").
+    names = [f"place-{i}" for i in range(300)]
+    clashes = sum(_may_nest(_places(x), _places(y), 3, 12) for x in names for y in names if x < y)
+    assert clashes <= 20  # 12-bit hashes: about 11 of 44,850 pairs collide
+
+
+def test_truncated_sketches_still_bound_what_a_set_can_hold() -> None:
+    big = [f"p{i}" for i in range(10)]
+    full = _places(*big)
+    assert _may_nest(full, _places(*big[:2]), 3, 12)  # a subset always may nest
+    assert _may_nest(full, _places(*big[7:]), 3, 12)
+    # A set with a place the big one lacks, below the big one's largest kept hash, cannot nest.
+    kept, truncated = _unsketch(full, 3, 12)
+    assert truncated and len(kept) == 3
+
+    def hash_of(name: str) -> int:
+        return min(_unsketch(_places(name), 3, 12)[0])
+
+    outsider = next(
+        n for n in (f"x{i}" for i in range(10_000)) if hash_of(n) < max(kept) and hash_of(n) not in kept
+    )
+    assert not _may_nest(full, _places(outsider), 3, 12)
+    # Above the largest kept hash nothing is known: it may be one of the big set's places.
+    unknown = next(n for n in (f"y{i}" for i in range(10_000)) if hash_of(n) > max(kept))
+    assert _may_nest(full, _places(unknown), 3, 12)
 
 
 def test_window_expires_entries() -> None:
