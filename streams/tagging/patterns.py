@@ -206,6 +206,8 @@ class PatternReader:
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
+        # Words that never stand for a person alone (see repeats.name_keys).
+        self.name_stop = words.connectors | words.not_names
 
     @staticmethod
     def _words(item: Item, pos: int, limit: int) -> list[_Word]:

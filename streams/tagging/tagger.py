@@ -11,6 +11,7 @@ from streams.tagging.data import Trigger
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
 from streams.tagging.patterns import Found, Item
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
+from streams.tagging.repeats import with_repeats
 from streams.tagging.sources import Entry
 from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping, phrase_key
@@ -116,6 +117,9 @@ class Tagger:
             entry = _choose([m.payload for m in group], context)
             resolved[i] = (next(m for m in group if m.payload is entry), entry)
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
+        if found_actors:
+            taken = [(m.start, m.end) for m, _ in resolved] + [(f.start, f.end) for f in found_actors]
+            found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
         return self._tags(text, lang, resolved, found_actors)
 
     def _cancelled(self, text: str, start: int) -> bool:

@@ -1,0 +1,115 @@
+"""Tag the other mentions, in one text, of people a pattern named: the full name or the surname.
+
+News introduces a person once with a title (الرئيس الفرنسي إيمانويل ماكرون, President
+Emmanuel Macron) and then writes the name bare (ماكرون, Macron). Once a pattern has found
+the full name, its other occurrences in the same text are the same person: the full name,
+or the last word of a name of two words or more. Matching is on the text's matching key,
+as whole words; Arabic occurrences may carry proclitics (وماكرون، لماكرون، للأسد), and
+English ones must be capitalised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from streams.tagging.patterns import Found
+from streams.tagging.records import Actor
+from streams.text.matcher import phrase_key
+from streams.text.matchkey import MatchKey
+
+# Proclitics an Arabic name may carry (conjunction, then preposition), as in the matcher.
+_PROCLITICS = frozenset(c + p for c in ("", "و", "ف") for p in ("", "ب", "ك", "ل"))
+# Before a name that starts with the article, ل + ال is written لل: only و or ف may precede.
+_LAM_PROCLITICS = frozenset(("", "و", "ف"))
+_MIN_SURNAME_LETTERS = 3  # shorter last words are too often words or particles
+# Regnal numbers end names but name no one alone (بندكتوس السادس, Charles III).
+_ORDINALS = frozenset(
+    phrase_key(w)
+    for w in (
+        "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن",
+        "التاسع", "العاشر", "II", "III", "IV", "Jr", "Sr",
+    )
+)  # fmt: skip
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "\u0640"
+
+
+def name_keys(surface: str, stop: frozenset[str]) -> list[str]:
+    """The keys a person found as `surface` is written with later: full name, then surname.
+
+    The surname is the last word of a name of two words or more, unless it is short, a
+    regnal number, one of `stop` (connectors and not_names keys: بن, al), or follows a
+    connector (حشر بن مكتوم آل مكتوم: مكتوم alone is the family).
+    """
+    full = phrase_key(surface)
+    words = full.split(" ")
+    keys = [full]
+    last = words[-1]
+    if (
+        len(words) > 1
+        and len(last) >= _MIN_SURNAME_LETTERS
+        and last not in stop
+        and last not in _ORDINALS
+        and words[-2] not in stop
+    ):
+        keys.append(last)
+    return keys
+
+
+def _occurrences(key: str, name: str) -> Iterator[tuple[int, int]]:
+    """Key spans [start, end) of `name` as a whole word in `key`, proclitics left out."""
+    arabic = _is_arabic(name[0])
+    forms = [(name, _PROCLITICS if arabic else frozenset(("",)), 0)]
+    if arabic and name.startswith("ال"):
+        forms.append(("ل" + name[1:], _LAM_PROCLITICS, 1))  # للأسد: the article's lam stays
+    for form, proclitics, skip in forms:
+        pos = key.find(form)
+        while pos >= 0:
+            end = pos + len(form)
+            start = pos
+            while start and _is_word_char(key[start - 1]):
+                start -= 1
+            if key[start:pos] in proclitics and (end == len(key) or not _is_word_char(key[end])):
+                yield pos + skip, end
+            pos = key.find(form, end)
+
+
+def with_repeats(
+    folded: MatchKey, found: Sequence[Found], taken: Sequence[tuple[int, int]], stop: frozenset[str]
+) -> list[Found]:
+    """`found` plus the other mentions of its people outside the spans in `taken` (all the
+    tagger's mentions); a person a pattern found under one of another's names (وأضاف
+    هافيستو after وزير الخارجية الفنلندي بيكا هافيستو) becomes that person."""
+    people = [f for f in found if f.actor.type == "person"]
+    if not people:
+        return list(found)
+    text, key = folded.original, folded.key
+    # Longest names first, and the first to claim a name keeps it, so a surname found
+    # alone joins the full name.
+    names: dict[str, Actor] = {}
+    for person in sorted(people, key=lambda f: f.start - f.end):
+        for name in name_keys(text[person.start : person.end], stop):
+            names.setdefault(name, person.actor)
+    out = [
+        f._replace(actor=names.get(phrase_key(text[f.start : f.end]), f.actor))
+        if f.actor.type == "person"
+        else f
+        for f in found
+    ]
+    occupied = list(taken)
+    for name, actor in names.items():
+        for i, j in _occurrences(key, name):
+            start, end = folded.span(i, j)
+            if not _is_arabic(name[0]) and not text[start].isupper():
+                continue  # English names are capitalised: "Ms Brown" is not "brown"
+            if any(lo < end and start < hi for lo, hi in occupied):
+                continue
+            occupied.append((start, end))
+            out.append(Found(start, end, actor))
+    return out
