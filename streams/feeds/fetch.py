@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -17,6 +18,7 @@ from streams.retry import retry_after_seconds
 from streams.settings import Settings
 
 MAX_REDIRECTS = 5
+CLOSE_TIMEOUT_S = 10.0
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -105,7 +107,9 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        # Bounded: a connection that will not close cleanly must not keep the poller alive.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._client.aclose(), CLOSE_TIMEOUT_S)
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None

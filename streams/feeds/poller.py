@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import heapq
+import io
 import logging
 import random
 import signal
@@ -56,8 +57,10 @@ FEEDS_FILE_CHECK_S = 10.0
 # Polls committed per Kafka transaction at most, and how long a batch waits to fill.
 BATCH_MAX = 500
 BATCH_LINGER_S = 0.05
-# How long a stopping poller waits for a transaction in progress to end.
+# How long a stopping poller waits for a transaction in progress to end, and for the other
+# tasks to wind down.
 CLOSE_WAIT_S = 60.0
+SHUTDOWN_WAIT_S = 10.0
 PARSE_THREADS = 2
 # Feeds with no due time yet (or overdue after a restart) are spread by their phase over
 # their minimum interval, or over a proportional part of it when there are fewer than this
@@ -270,7 +273,10 @@ class Poller:
         finally:
             for task in list(running):
                 task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
+            if running:
+                _, stuck = await asyncio.wait(list(running), timeout=SHUTDOWN_WAIT_S)
+                for task in stuck:
+                    log.error("poll did not stop: %s", "".join(_stack(task)))
         if fatal:
             raise fatal[0]
 
@@ -300,26 +306,35 @@ class Poller:
         return added
 
     async def poll_limited(self, feed: FeedConfig, stop: asyncio.Event | None = None) -> FeedOutcome | None:
-        """poll_feed() once a slot on the feed's host and a global slot are free."""
-        # Host slot first, then a global one: feeds queued behind a slow host do not hold
-        # global slots that feeds on other hosts could use.
-        async with self._hosts[_host(self.state(feed).fetch_url)], self._global:
-            if stop is not None and stop.is_set():
-                return None
-            return await self.poll_feed(feed)
+        """poll_feed() with the fetch and parse inside a slot on the feed's host and a global one."""
+        if stop is not None and stop.is_set():
+            return None
+        return await self.poll_feed(feed, limited=True)
 
-    async def poll_feed(self, feed: FeedConfig) -> FeedOutcome:
+    async def poll_feed(self, feed: FeedConfig, *, limited: bool = False) -> FeedOutcome:
         """Fetch, parse and publish one feed. Raises only BrokerError (Kafka is unusable)."""
         started = time.perf_counter()
-        outcome = await self._poll_feed(feed)
+        state = self.state(feed)
+        now = self.clock()
+        async with contextlib.AsyncExitStack() as slots:
+            if limited:
+                # Host slot first, then a global one: feeds queued behind a slow host do not
+                # hold global slots that feeds on other hosts could use.
+                await slots.enter_async_context(self._hosts[_host(state.fetch_url)])
+                await slots.enter_async_context(self._global)
+            outcome, items = await self._plan(feed, state, now)
+        # The slots are free before the commit: waiting for a Kafka transaction is not a
+        # fetch, and holding a slot through it would cut the poller's throughput.
+        await self._commit(feed, items, outcome.state)
         self.metrics.record(
             outcome.status, outcome.error, outcome.entries, outcome.new, time.perf_counter() - started
         )
         return outcome
 
-    async def _poll_feed(self, feed: FeedConfig) -> FeedOutcome:
-        state = self.state(feed)
-        now = self.clock()
+    async def _plan(
+        self, feed: FeedConfig, state: FeedState, now: datetime
+    ) -> tuple[FeedOutcome, Sequence[RawItem]]:
+        """Fetch and parse: the outcome, with the feed's next state, and the items to publish."""
         result: FetchResult | None = None
         try:
             result = await self.fetcher.fetch(
@@ -328,18 +343,17 @@ class Poller:
             if result.moved_to:
                 log.info("feed %s moved permanently to %s", feed.url, result.moved_to)
             if not result.ok:
-                return await self._fail(feed, state, now, result.status, str(result.error), result)
+                return self._fail(feed, state, now, result.status, str(result.error), result), ()
             if result.not_modified:
                 new_state = self._succeed(feed, state, now, result, None, NewItems())
-                await self._commit(feed, (), new_state)
-                return FeedOutcome(feed, 304, 0, 0, None, new_state)
+                return FeedOutcome(feed, 304, 0, 0, None, new_state), ()
             loop = asyncio.get_running_loop()
             parsed, new = await loop.run_in_executor(
                 self._parse_pool, self._process, feed, state, result, now
             )
             if not parsed.is_feed:
                 what = parsed.error or f"no RSS/Atom content ({result.content_type})"
-                return await self._fail(feed, state, now, result.status, f"not a feed: {what}", result)
+                return self._fail(feed, state, now, result.status, f"not a feed: {what}", result), ()
             if parsed.error:
                 log.warning(
                     "feed %s is malformed, kept %d entries: %s", feed.url, len(parsed.entries), parsed.error
@@ -348,17 +362,15 @@ class Poller:
                 self.metrics.anomalies.inc()
                 log.warning("feed %s: identity anomaly: %s", feed.url, new.anomaly)
             new_state = self._succeed(feed, state, now, result, parsed, new)
-            await self._commit(feed, new.fresh, new_state)
             if new.fresh:
-                log.info("feed %s: published %d new items", feed.url, len(new.fresh))
+                log.info("feed %s: %d new items", feed.url, len(new.fresh))
             status = result.status or 200
-            return FeedOutcome(feed, status, len(parsed.entries), len(new.fresh), None, new_state)
-        except BrokerError:
-            raise  # broken infrastructure fails loudly; the caller stops the poller
+            return FeedOutcome(feed, status, len(parsed.entries), len(new.fresh), None, new_state), new.fresh
         except Exception as exc:  # a bug or hostile feed must not stop the other feeds
             log.exception("feed %s: unexpected error", feed.url)
             failed_status = result.status if result is not None else None
-            return await self._fail(feed, state, now, failed_status, f"{type(exc).__name__}: {exc}", result)
+            error = f"{type(exc).__name__}: {exc}"
+            return self._fail(feed, state, now, failed_status, error, result), ()
 
     def _process(
         self, feed: FeedConfig, state: FeedState, result: FetchResult, now: datetime
@@ -412,7 +424,7 @@ class Poller:
             anomaly=new.anomaly,
         )
 
-    async def _fail(
+    def _fail(
         self,
         feed: FeedConfig,
         state: FeedState,
@@ -437,8 +449,7 @@ class Poller:
             delay,
             error,
         )
-        # The failure is recorded too, so a restarted poller keeps backing off.
-        await self._commit(feed, (), new_state)
+        # The failure is committed too, so a restarted poller keeps backing off.
         return FeedOutcome(feed, status, 0, 0, error, new_state)
 
     async def _commit(self, feed: FeedConfig, items: Sequence[RawItem], state: FeedState) -> None:
@@ -457,7 +468,31 @@ def run_poller(settings: Settings, *, once: bool, output: TextIO | None = None) 
     feeds = configured_feeds(settings)
     if not feeds:
         raise ConfigError("no feeds configured (set feeds or feeds_file in wirewatch.toml or WIREWATCH_*)")
-    return asyncio.run(_run(settings, once=once, output=output))
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(_run(settings, once=once, output=output))
+    finally:
+        _close_loop(loop)
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """asyncio.run's clean-up, but bounded: a task that does not stop is logged, not awaited
+    forever, so a stopping poller always exits."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        _, stuck = loop.run_until_complete(asyncio.wait(pending, timeout=SHUTDOWN_WAIT_S))
+        for task in stuck:
+            log.error("task still running at exit: %s", "".join(_stack(task)))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
+def _stack(task: asyncio.Task[object]) -> list[str]:
+    out = io.StringIO()
+    task.print_stack(limit=12, file=out)
+    return [out.getvalue()]
 
 
 async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
@@ -509,7 +544,7 @@ def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> li
 
 
 def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
-    if stop.is_set() and sig == signal.SIGINT:
+    if stop.is_set():  # a second signal: stop now
         raise KeyboardInterrupt
     log.info("received %s, stopping", sig.name)
     stop.set()

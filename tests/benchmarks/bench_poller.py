@@ -112,15 +112,24 @@ def wait_metrics(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: f
     raise SystemExit("poller metrics never came up")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> tuple[float, float]:
-    """SIGTERM the poller; its total CPU seconds and peak RSS (MB) from wait4."""
+def stop(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> tuple[float, float, float]:
+    """SIGTERM the poller: (seconds it took to exit, its total CPU seconds, peak RSS MB).
+
+    A poller that has not exited after `timeout` is killed and reported (exit time inf).
+    """
     proc.send_signal(signal.SIGTERM)
-    try:
-        _, _, usage = os.wait4(proc.pid, 0)
-    except ChildProcessError:
-        return float("nan"), float("nan")
-    proc.returncode = 0
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    started = time.monotonic()
+    while True:
+        pid, _, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = 0
+            return time.monotonic() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        if time.monotonic() - started > timeout:
+            print(f"poller did not stop within {timeout:.0f} s of SIGTERM: killed", flush=True)
+            proc.kill()
+            _, _, usage = os.wait4(proc.pid, 0)
+            return float("inf"), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        time.sleep(0.1)
 
 
 def measure(
@@ -205,7 +214,7 @@ def main() -> None:
             wait_metrics(metrics_port, poller, log)
             time.sleep(args.warmup)
             per_min, cpu, peak, t0, t1 = measure(poller, metrics_port, args.measure)
-            total_cpu, maxrss = stop(poller)
+            exit_s, total_cpu, maxrss = stop(poller)
             time.sleep(3)  # the last commits reach the consumer
 
             delays = []
@@ -222,7 +231,8 @@ def main() -> None:
             stats = httpx.get(f"http://127.0.0.1:{farm_port}/_stats", timeout=10).json()
             print(
                 f"concurrent poller: {per_min:,.0f} feeds/min over {t1 - t0:.0f} s; CPU {cpu:.2f} core; "
-                f"peak RSS {peak:.0f} MB (whole run: {maxrss:.0f} MB, {total_cpu:.0f} CPU s)"
+                f"peak RSS {peak:.0f} MB (whole run: {maxrss:.0f} MB, {total_cpu:.0f} CPU s); "
+                f"exited {exit_s:.1f} s after SIGTERM"
             )
             print(
                 f"publish-to-wire.raw delay: p50 {pct(delays, 0.5):.1f} s, p99 {pct(delays, 0.99):.1f} s, "
