@@ -31,6 +31,8 @@ from streams.tagging.sources import (
 from streams.text.matcher import PhraseMatcher, phrase_key
 
 BLOCK = Entry("block", "", None, (-1, 0))
+# A not_after word (نهر، Lake) in the text: only then can a place be cancelled by one.
+AFTER = Entry("after", "", None, (-1, 0))
 _MIN_UPPER_LETTERS = 2
 
 
@@ -126,4 +128,6 @@ def _compile(
                 matcher.add(alias.phrase, entry, before=guard)
     for phrase in stoplist.block:
         matcher.add(phrase, BLOCK, article=False)
+    for phrase in stoplist.not_after:
+        matcher.add(phrase, AFTER, proclitics=False)
     return matcher.build()

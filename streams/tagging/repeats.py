@@ -10,7 +10,7 @@ English ones must be capitalised.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor
@@ -81,11 +81,11 @@ def _occurrences(key: str, name: str) -> Iterator[tuple[int, int]]:
 
 
 def with_repeats(
-    folded: MatchKey, found: Sequence[Found], taken: Sequence[tuple[int, int]], stop: frozenset[str]
+    folded: MatchKey, found: Sequence[Found], taken: Iterable[tuple[int, int]], stop: frozenset[str]
 ) -> list[Found]:
     """`found` plus the other mentions of its people outside the spans in `taken` (all the
-    tagger's mentions); a person a pattern found under one of another's names (وأضاف
-    هافيستو after وزير الخارجية الفنلندي بيكا هافيستو) becomes that person."""
+    tagger's mentions, read only if needed); a person a pattern found under one of another's
+    names (وأضاف هافيستو after وزير الخارجية الألماني بيكا هافيستو) becomes that person."""
     people = [f for f in found if f.actor.type == "person"]
     if not people:
         return list(found)
@@ -93,17 +93,16 @@ def with_repeats(
     # Longest names first, and the first to claim a name keeps it, so a surname found
     # alone joins the full name.
     names: dict[str, Actor] = {}
-    for person in sorted(people, key=lambda f: f.start - f.end):
+    for person in sorted(people, key=_longest_first) if len(people) > 1 else people:
         for name in name_keys(text[person.start : person.end], stop):
             names.setdefault(name, person.actor)
-    out = [
-        f._replace(actor=names.get(phrase_key(text[f.start : f.end]), f.actor))
-        if f.actor.type == "person"
-        else f
-        for f in found
-    ]
+    out = [_as_named(f, names, text) for f in found] if len(people) > 1 else list(found)
+    # Most names occur once, as found: one C-level count per name rules the rest out.
+    again = [(name, actor) for name, actor in names.items() if _may_recur(key, name)]
+    if not again:
+        return out
     occupied = list(taken)
-    for name, actor in names.items():
+    for name, actor in again:
         for i, j in _occurrences(key, name):
             start, end = folded.span(i, j)
             if not _is_arabic(name[0]) and not text[start].isupper():
@@ -113,3 +112,20 @@ def with_repeats(
             occupied.append((start, end))
             out.append(Found(start, end, actor))
     return out
+
+
+def _may_recur(key: str, name: str) -> bool:
+    """True if `name` may occur in `key` besides the once it was found."""
+    return key.count(name) > 1 or (name.startswith("ال") and "ل" + name[1:] in key)
+
+
+def _longest_first(found: Found) -> int:
+    return found.start - found.end
+
+
+def _as_named(found: Found, names: dict[str, Actor], text: str) -> Found:
+    """`found`, as the person whose name it is, if it is one of `names`."""
+    if found.actor.type != "person":
+        return found
+    actor = names.get(phrase_key(text[found.start : found.end]), found.actor)
+    return found if actor is found.actor else found._replace(actor=actor)

@@ -15,7 +15,7 @@ from streams.tagging.data import CountryExtras, PatternWords, PlaceRecord, Trigg
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
-EntryKind = Literal["place", "demonym", "actor", "block", "trigger"]
+EntryKind = Literal["place", "demonym", "actor", "block", "trigger", "after"]
 
 # Readings of one piece of text compete by tier, then by (negated) population.
 TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY, TIER_TRIGGER = range(6)

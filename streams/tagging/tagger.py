@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from functools import cache
+from itertools import chain
 from operator import attrgetter
 
 from streams.tagging.data import Trigger
@@ -68,6 +69,7 @@ class Tagger:
         gazetteer = self._gazetteer
         names: list[Match[Entry]] = []
         triggers: list[Match[Entry]] = []
+        after = False
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -78,9 +80,16 @@ class Tagger:
                     continue
                 if case == "title" and not surface[:1].isupper():
                     continue
-            (triggers if entry.kind == "trigger" else names).append(match)
+            kind = entry.kind
+            if kind == "trigger":
+                triggers.append(match)
+            elif kind == "after":
+                after = True
+            else:
+                names.append(match)
         groups = _groups(names)
-        not_after = gazetteer.not_after
+        # Places are checked for a not_after word before them only if the text has one.
+        not_after = after and gazetteer.not_after
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known.
@@ -118,7 +127,7 @@ class Tagger:
             resolved[i] = (next(m for m in group if m.payload is entry), entry)
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         if found_actors:
-            taken = [(m.start, m.end) for m, _ in resolved] + [(f.start, f.end) for f in found_actors]
+            taken = chain(((m.start, m.end) for m, _ in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
         return self._tags(text, lang, resolved, found_actors)
 

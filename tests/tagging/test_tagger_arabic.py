@@ -166,3 +166,20 @@ def test_actor_types_and_countries(tagger: Tagger) -> None:
     assert by_id["hezbollah"].country == "LB"
     # Actors do not add countries by themselves.
     assert tags.countries == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("فيضان نهر النيجر يغمر القرى", ()),  # the river, not the country
+        ("وفي النيجر فيضان نهر كبير", ("NE",)),  # a not_after word elsewhere cancels nothing
+        ("فاز ريال مدريد على شختار دونيتسك", ()),  # clubs, not Madrid or Donetsk
+        ("وصل الوفد إلى مدريد", ("ES",)),
+        ("Lake Chad is shrinking", ()),
+        ("Chad and the lake region", ("TD",)),
+    ],
+)
+def test_a_word_before_a_place_can_make_it_another_name(
+    tagger: Tagger, text: str, countries: tuple[str, ...]
+) -> None:
+    assert tagger.tag(text).countries == countries
