@@ -12,8 +12,9 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   MinHash, Li & König 2010): two texts agree in a bin with probability J + (1 - J) / 2**b, so
   J is estimated as (agree - 2**-b) / (1 - 2**-b). Body = title + summary shingles, 32 bins of
   4 bits (16 bytes): the sweep finds the same precision as 64 bins of 2 bits and a little more
-  recall (chance agreement 1/16 instead of 1/4), and packing 32 lanes costs half. A separate title signature is optional (`title_bins`, off by default:
-  the sweep shows it only costs recall on re-titled copies once the anchor guard is on).
+  recall (chance agreement 1/16 instead of 1/4), and packing 32 lanes costs half. A separate
+  title signature is optional (`title_bins`, off by default: the sweep shows it only costs
+  recall on re-titled copies once the anchor guard is on).
 - Shingles: word 2-shingles of the `streams.text.matchkey` key with Arabic proclitics stripped
   (`shingles.py`); callers holding the folded key pass ``normalized=True``.
 - Bands: the hash space is split into `bands` ranges; an item is *stored* under the smallest
