@@ -31,6 +31,12 @@ _SPACES = re.compile(r"[^\S\n]+")
 # The prolog ends at the first element; a DOCTYPE's internal subset is the [...] part.
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 _INTERNAL_SUBSET = re.compile(rb"(<!DOCTYPE[^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+# A document whose non-ASCII characters read as windows-1256 are at least this share Arabic
+# letters is Arabic (Latin-1 text read that way gives few: é, à, ç keep their places).
+ARABIC_SHARE = 0.6
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_XML_ENCODING = re.compile(r"""encoding\s*=\s*["'][\w.:-]+["']""")
+_XML_ENCODING_BYTES = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']""")
 _UTF16_ENTITY = ("<!ENTITY".encode("utf-16-le"), "<!ENTITY".encode("utf-16-be"))
 
 
@@ -88,6 +94,7 @@ def parse_feed(
     body, refused = neutralise_dtd(body)
     if refused:
         return ParsedFeed(entries=(), error=refused)
+    body, content_type = repair_arabic_charset(body, content_type)
     headers = {"content-type": content_type or "application/xml"}
     if content_language:
         headers["content-language"] = content_language
@@ -127,6 +134,43 @@ def parse_feed(
         ttl=ttl_seconds(feed.get("ttl")),
         error="; ".join(errors) or None,
     )
+
+
+def repair_arabic_charset(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """Windows-1256 bytes that claim to be UTF-8 (or claim nothing) become real UTF-8.
+
+    feedparser falls back to windows-1252 when the declared UTF-8 does not decode, which turns
+    an Arabic feed into Latin mojibake ("æÞÝ" for "وقف"). When the bytes are not UTF-8, no
+    other charset is declared, and read as windows-1256 they are mostly Arabic letters, they
+    are re-encoded as UTF-8 (declaration included). Anything else is left to feedparser.
+    """
+    declared = [m.lower() for m in (_charset(content_type), _xml_encoding(body)) if m]
+    if any(d.replace("-", "").replace("_", "") not in ("utf8", "usascii", "ascii") for d in declared):
+        return body, content_type
+    try:
+        body.decode("utf-8")
+        return body, content_type
+    except UnicodeDecodeError:
+        pass
+    text = body.decode("cp1256", "replace")
+    high = sum(1 for c in text if ord(c) > 127)
+    arabic = sum(1 for c in text if "\u0600" <= c <= "\u06ff")
+    if not high or arabic / high < ARABIC_SHARE:
+        return body, content_type
+    text = _XML_ENCODING.sub("encoding='utf-8'", text, count=1)
+    kind = (content_type or "application/xml").split(";", 1)[0].strip()
+    log.info("feed bytes are windows-1256, not the UTF-8 they claim: re-encoded")
+    return text.encode("utf-8"), f"{kind}; charset=utf-8"
+
+
+def _charset(content_type: str | None) -> str | None:
+    match = _CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def _xml_encoding(body: bytes) -> str | None:
+    match = _XML_ENCODING_BYTES.search(body[:200])
+    return match.group(1).decode("ascii", "replace") if match else None
 
 
 def neutralise_dtd(body: bytes) -> tuple[bytes, str | None]:

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from streams.feeds.parse import MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, ParsedEntry, neutralise_dtd, parse_feed
+from streams.feeds.parse import (
+    MAX_SUMMARY_CHARS,
+    MAX_TITLE_CHARS,
+    ParsedEntry,
+    neutralise_dtd,
+    parse_feed,
+    repair_arabic_charset,
+)
 from tests.feeds.server import fixture_bytes
 
 AJ_AR_URL = (
@@ -247,3 +254,24 @@ def test_rss_ttl_is_read_in_seconds() -> None:
     body = b"<rss version='2.0'><channel><title>t</title><ttl>30</ttl><item><title>a</title></item>"
     body += b"</channel></rss>"
     assert parse_feed(body, base_url="http://x.example/").ttl == 1800
+
+
+def _rss_bytes(title: str, codec: str, declared: str | None) -> bytes:
+    decl = f"<?xml version='1.0' encoding='{declared}'?>" if declared else "<?xml version='1.0'?>"
+    doc = f"{decl}<rss version='2.0'><channel><title>t</title><item><title>{title}</title></item>"
+    doc += "</channel></rss>"
+    return doc.encode(codec)
+
+
+@pytest.mark.parametrize("declared", ["utf-8", None])
+def test_windows_1256_bytes_claiming_utf8_are_read_as_arabic(declared: str | None) -> None:
+    body = _rss_bytes("وقف إطلاق النار في إدلب", "cp1256", declared)
+    for content_type in ("application/rss+xml; charset=utf-8", None):
+        feed = parse_feed(body, base_url="http://x.example/", content_type=content_type)
+        assert feed.entries[0].title == "وقف إطلاق النار في إدلب"
+
+
+def test_latin_text_in_windows_1252_is_not_taken_for_arabic() -> None:
+    body = _rss_bytes("Le café où l'été déjà", "cp1252", None)
+    assert parse_feed(body, base_url="http://x.example/").entries[0].title == "Le café où l'été déjà"
+    assert repair_arabic_charset(body, None) == (body, None)
