@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     # kafka-python logs every connection at INFO; keep the console about Wirewatch.
     logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
+    from streams.kafka.security import quiet_wire_dumps
+
+    quiet_wire_dumps()  # their DEBUG request dumps would include SASL passwords
     try:
         settings = Settings()
     except pydantic.ValidationError as exc:

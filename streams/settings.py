@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -99,11 +99,17 @@ class Settings(BaseSettings):
     # --- Kafka -----------------------------------------------------------------
     # Empty means "no cluster configured": `wirewatch up` / `broker` provision a local one.
     bootstrap_servers: str = ""
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
+    # TLS and SASL for every Kafka client (kafka-python, aiokafka, Faust): streams/kafka/security.py.
+    # The password comes from WIREWATCH_SASL_PASSWORD or a file (sasl_password_file), never a log.
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
+    sasl_password_file: Path | None = None
     ssl_cafile: Path | None = None
+    ssl_certfile: Path | None = None  # client certificate (mutual TLS)
+    ssl_keyfile: Path | None = None
+    ssl_check_hostname: bool = True
     topic_prefix: str = ""
     topic_partitions: int = Field(default=4, ge=1)
     topic_replication: int = Field(default=1, ge=1)
@@ -188,13 +194,31 @@ class Settings(BaseSettings):
             "bootstrap_servers": self.bootstrap.split(","),
             "security_protocol": self.security_protocol,
         }
-        if self.sasl_mechanism:
-            cfg["sasl_mechanism"] = self.sasl_mechanism
-            cfg["sasl_plain_username"] = self.sasl_username
-            cfg["sasl_plain_password"] = self.sasl_password.get_secret_value() if self.sasl_password else None
-        if self.ssl_cafile:
-            cfg["ssl_cafile"] = str(self.ssl_cafile)
+        from streams.kafka.security import kafka_python_security
+
+        cfg.update(kafka_python_security(self))
         return cfg
+
+    @model_validator(mode="after")
+    def _check_kafka_security(self) -> Settings:
+        # Fail at start, naming the setting, rather than at the first connection.
+        if self.security_protocol.startswith("SASL"):
+            missing = [
+                name
+                for name, value in (
+                    ("sasl_mechanism", self.sasl_mechanism),
+                    ("sasl_username", self.sasl_username),
+                    ("sasl_password or sasl_password_file", self.sasl_password or self.sasl_password_file),
+                )
+                if not value
+            ]
+            if missing:
+                raise ValueError(f"security_protocol {self.security_protocol} needs {', '.join(missing)}")
+        if self.sasl_password is not None and self.sasl_password_file is not None:
+            raise ValueError("set sasl_password or sasl_password_file, not both")
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("ssl_certfile and ssl_keyfile go together")
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -10,23 +10,9 @@ from streams.settings import Settings
 
 def aiokafka_config(settings: Settings) -> dict[str, Any]:
     """Bootstrap, TLS and SASL keyword arguments shared by every aiokafka client we create."""
-    cfg: dict[str, Any] = {
-        "bootstrap_servers": settings.bootstrap,
-        "security_protocol": settings.security_protocol,
-    }
-    if settings.sasl_mechanism:
-        cfg["sasl_mechanism"] = settings.sasl_mechanism
-        cfg["sasl_plain_username"] = settings.sasl_username
-        cfg["sasl_plain_password"] = (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        )
-    if settings.ssl_cafile or settings.security_protocol.upper() in {"SSL", "SASL_SSL"}:
-        from aiokafka.helpers import create_ssl_context
+    from streams.kafka.security import aiokafka_security
 
-        # aiokafka takes an SSLContext where kafka-python takes a CA file path.
-        cafile = str(settings.ssl_cafile) if settings.ssl_cafile else None
-        cfg["ssl_context"] = create_ssl_context(cafile=cafile)
-    return cfg
+    return {"bootstrap_servers": settings.bootstrap, **aiokafka_security(settings)}
 
 
 async def topic_partitions(consumer: Any, topic: str, timeout: float = 30.0) -> list[int]:

@@ -17,6 +17,7 @@ from streams.dedup.desk import StoryDesk
 from streams.dedup.near import NearIndex
 from streams.delivery.routes import Route, route_spec, route_topics
 from streams.kafka.admin import ensure_topics
+from streams.kafka.security import faust_credentials
 from streams.pipeline import Pipeline
 from streams.records import Item, RawItem, validate
 from streams.records import decode as decode_record
@@ -55,6 +56,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     app = App(
         settings.app_id,
         broker=_broker_url(settings),
+        broker_credentials=faust_credentials(settings),  # TLS/SASL, as every other client
         store=settings.store,
         datadir=str(settings.data_dir / "worker"),
         autodiscover=False,
