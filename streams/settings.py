@@ -159,9 +159,17 @@ class Settings(BaseSettings):
     rules_file: Path = DEFAULT_RULES_FILE
     # How often the worker looks for a changed rules file (hot reload); 0 disables it.
     rules_reload_interval: float = Field(default=5.0, ge=0)
+    # /health turns 503 when a stage has had records waiting but committed nothing for this
+    # long (seconds; 0 = never), and lag is sampled for /metrics every `lag_interval` seconds.
+    stage_stuck_after: float = Field(default=120.0, ge=0)
+    lag_interval: float = Field(default=5.0, gt=0)
     dedup_window_hours: float = Field(default=72.0, gt=0)
     # RocksDB (rocksdict) under data_dir: state on disk, warm restarts; memory:// also works.
     store: str = "rocksdb://"
+    # Stable id of this worker (its publisher's Kafka transactional id); empty: from data_dir.
+    worker_id: str = ""
+    # How long the publisher remembers published keys to drop replayed repeats.
+    publish_horizon_hours: float = Field(default=6.0, gt=0)
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=1, le=65535)
 

@@ -108,6 +108,13 @@ DEDUP_DESK = TopicSpec(
     retention_ms=1 * DAY_MS,
     schema="desk.schema.json",
 )
+OUTBOX = TopicSpec(
+    "wire.outbox",
+    key="dedup key: what makes a record the same record again (item id, alert id and topic)",
+    description="Internal: records for wire.items and wire.alerts, published once each by the publisher.",
+    retention_ms=1 * DAY_MS,
+    schema="outbox.schema.json",
+)
 WEBHOOK_DEADLETTER = TopicSpec(
     "wire.webhook-deadletter",
     key="webhook id (its name, else a hash of its URL)",
@@ -128,4 +135,5 @@ ALL_TOPICS: tuple[TopicSpec, ...] = (
     WEBHOOK_DEADLETTER,
     NEAR_PROBES,
     DEDUP_DESK,
+    OUTBOX,
 )

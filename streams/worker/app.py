@@ -10,6 +10,7 @@ from typing import Any
 
 import faust
 from faust.types import EventT, StreamT
+from mode import Service
 
 from streams.alerts.gate import AlertGate
 from streams.alerts.reload import RulesReloader
@@ -30,6 +31,7 @@ from streams.topics import (
     DUPLICATES,
     ITEMS,
     NEAR_PROBES,
+    OUTBOX,
     RAW,
     STORIES,
     TAGGED,
@@ -37,6 +39,7 @@ from streams.topics import (
 )
 from streams.worker import codecs
 from streams.worker.metrics import StageMetrics
+from streams.worker.publisher import Publisher, outbox_record
 from streams.worker.store import BandStore, WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
@@ -245,7 +248,20 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
                     metrics.decisions.labels("new").inc()
                 elif out.target == "duplicates":
                     metrics.decisions.labels(out.value["kind"]).inc()
-                await send("desk", out_topics[out.target], out.key, out.value)
+                if out.target == "items":  # consumer-facing: published once, via the outbox
+                    await publish_once("desk", f"item:{out.key}", items_out, out.key, out.value)
+                else:
+                    await send("desk", out_topics[out.target], out.key, out.value)
+
+    outbox_out = sink(OUTBOX)
+
+    async def publish_once(stage: str, dedup: str, topic: Any, key: str, value: dict[str, Any]) -> None:
+        # The publisher moves it to `topic` in a transaction, once per dedup key, so a replay
+        # of this stage after a crash does not reach consumers twice (streams/worker/publisher.py).
+        envelope = outbox_record(dedup, topic.get_topic_name(), key, value)
+        validate("outbox", envelope)
+        await outbox_out.send(key=dedup, value=envelope)
+        metrics.records_out.labels(stage, topic.get_topic_name()).inc()
 
     routes = [Route.from_config(config) for config in settings.alert_routes]
     route_sinks: dict[str, Any] = {}
@@ -282,9 +298,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             finished("alert", started, item)
             for rule_id, out in outgoing:
                 metrics.alerts.labels(rule_id, out["kind"]).inc()
-                await send("alert", alerts_out, rule_id, out)
-                for name in route_topics(routes, out):
-                    await send("alert", await route_sink(name), rule_id, out)
+                for topic in [alerts_out] + [await route_sink(name) for name in route_topics(routes, out)]:
+                    dedup = f"alert:{out['alert_id']}@{topic.get_topic_name()}"
+                    await publish_once("alert", dedup, topic, rule_id, out)
 
     if settings.rules_reload_interval > 0:
         reloader = RulesReloader(settings.rules_file, pipe.install_rules)
@@ -294,6 +310,19 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             await asyncio.get_running_loop().run_in_executor(None, reloader.check)
 
         app.timer(settings.rules_reload_interval)(reload_rules)
+
+    # The exactly-once boundary runs beside the agents, in its own thread.
+    publisher = Publisher(settings)
+
+    class _Publishing(Service):
+        async def on_start(self) -> None:
+            publisher.start()
+
+        async def on_stop(self) -> None:
+            await asyncio.get_running_loop().run_in_executor(None, publisher.stop)
+
+    app.service(_Publishing)
+    app.publisher = publisher  # type: ignore[attr-defined]  # for /health and tests
 
     # Alert delivery: the SSE hub and webhook runners start and stop with the app.
     from streams.delivery.service import attach_delivery

@@ -1,0 +1,111 @@
+"""The publisher on the real broker: each key once, across repeats, restarts and a crashed transaction."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import orjson
+import pytest
+from kafka import KafkaProducer
+
+from streams.kafka.admin import ensure_topics
+from streams.settings import Settings
+from streams.topics import ITEMS, OUTBOX
+from streams.worker.publisher import Publisher, outbox_record, worker_identity
+from tests.support import read_topic, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def _settings(bootstrap: str, data: Path) -> Settings:
+    run = uuid.uuid4().hex[:8]
+    return Settings(
+        bootstrap_servers=bootstrap, topic_prefix=f"pub{run}.", app_id=f"wirewatch-pub-{run}", data_dir=data
+    )
+
+
+def _send_outbox(settings: Settings, ids: list[str]) -> None:
+    producer = KafkaProducer(bootstrap_servers=settings.bootstrap, acks="all")
+    items = ITEMS.full_name(settings)
+    for ident in ids:
+        envelope = outbox_record(f"item:{ident}", items, ident, {"id": ident})
+        producer.send(
+            OUTBOX.full_name(settings), key=envelope["dedup"].encode(), value=orjson.dumps(envelope)
+        )
+    producer.flush()
+    producer.close()
+
+
+def _published(settings: Settings) -> list[str]:
+    # read_topic reads read_uncommitted: check committed visibility separately below.
+    return [orjson.loads(r.value)["id"] for r in read_topic(settings.bootstrap, ITEMS.full_name(settings))]
+
+
+def _committed_ids(settings: Settings) -> list[str]:
+    from kafka import TopicPartition
+
+    from streams.kafka.clients import make_consumer
+
+    consumer = make_consumer(settings, group_id=None, isolation_level="read_committed")
+    try:
+        topic = ITEMS.full_name(settings)
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        end = consumer.end_offsets(parts)  # the last stable offsets
+        out: list[str] = []
+        deadline = time.monotonic() + 30
+        while any(consumer.position(tp) < end[tp] for tp in parts) and time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=500).values():
+                out += [orjson.loads(r.value)["id"] for r in records]
+        return out
+    finally:
+        consumer.close()
+
+
+def test_each_key_once_across_repeats_restarts_and_a_crashed_transaction(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    settings = _settings(kafka_bootstrap, tmp_path)
+    ensure_topics(settings, [OUTBOX, ITEMS])
+    first = [f"{i:032x}" for i in range(20)]
+    _send_outbox(settings, first + first[:5])  # five replays after the originals
+
+    publisher = Publisher(settings)
+    publisher.start()
+    try:
+        wait_for(
+            lambda: len(_committed_ids(settings)) >= 20 and publisher.skipped >= 5, 60, what="first batch"
+        )
+    finally:
+        publisher.stop()
+    assert sorted(_committed_ids(settings)) == sorted(first)
+
+    # A crash mid-transaction: a producer with this worker's transactional id wrote a record
+    # and died before committing. The next publisher aborts it: consumers never see it.
+    crashed = KafkaProducer(
+        bootstrap_servers=settings.bootstrap,
+        transactional_id=f"{settings.app_id}-{settings.topic_prefix}publisher-{worker_identity(settings)}",
+    )
+    crashed.init_transactions()
+    crashed.begin_transaction()
+    crashed.send(ITEMS.full_name(settings), key=b"ghost", value=orjson.dumps({"id": "ghost"}))
+    crashed.flush()  # sent, never committed; the process "dies" here
+
+    # After the restart, replays of published keys are still refused (the keys are recalled
+    # from the outbox up to the committed offset), and new keys go through once.
+    more = [f"{i:032x}" for i in range(20, 30)]
+    _send_outbox(settings, first[10:15] + more + more[:3])
+    restarted = Publisher(settings)
+    restarted.start()
+    try:
+        wait_for(
+            lambda: len(_committed_ids(settings)) >= 30 and restarted.skipped >= 8, 60, what="after restart"
+        )
+    finally:
+        restarted.stop()
+    committed = _committed_ids(settings)
+    assert sorted(committed) == sorted(first + more)
+    assert "ghost" not in committed and "ghost" in _published(settings)  # written, then aborted
