@@ -84,3 +84,19 @@ def test_gazetteer_without_stop_list_is_noisier() -> None:
     plain = Tagger(build_gazetteer(stoplist=False))
     text = "صور من الباب الخلفي في إطار دعم مالي"
     assert [m for m in plain.tag(text).mentions if m.kind == "place"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("وقال المالكي إن الحكومة ستجتمع", ["المالكي"]),  # a family name in nisba form
+        ("وقال المالكي، وهو يغادر", ["المالكي"]),
+        ("وقال العسكري.", []),  # "the soldier said": nothing follows the word
+        ("وقال المسؤول إن الوضع مستقر", []),
+        ("وقال نبيل فرحات المدير التنفيذي للشركة إن الأرباح زادت", ["نبيل فرحات"]),  # apposition
+        ("وتوقع يان إيغلاند أن تستمر الأزمة", ["يان إيغلاند"]),
+        ("وأشار بيتر كينيون إلى أن السوق تتحسن", ["بيتر كينيون"]),
+    ],
+)
+def test_names_after_speech_verbs(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert [a[0] for a in _actors(tagger, text) if a[2] == "person"] == names

@@ -31,8 +31,9 @@ def test_curated_files_are_consistent() -> None:
 
 
 def test_compiles_quickly() -> None:
-    start = time.perf_counter()
+    # CPU time of this process: other work on a shared machine must not fail the test.
+    start = time.process_time()
     gazetteer = build_gazetteer()
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert gazetteer.size > 5000
     assert elapsed < 2.0
