@@ -363,11 +363,12 @@ class PatternReader:
             after = words[i] if i < count else None
             if after is not None and after[_GLUED] and after[_KEY] not in self._speech_ends:
                 return None
-            if _starts_with_article(name[0][_KEY]):
-                # Only a family name alone, and with something after it (وقال العسكري. is
-                # "the soldier said"; وقال المالكي إن is a name).
-                if len(name) > 1 or not _nisba_name(name[0][_KEY]) or after is None:
-                    return None
+            # A name with the article only as a family name alone, with something after it
+            # (وقال المالكي إن is a name; وقال العسكري. is "the soldier said").
+            head = name[0][_KEY]
+            family = len(name) == 1 and _nisba_name(head) and after is not None
+            if _starts_with_article(head) and not family:
+                return None
         first, last = name[0][_START], name[-1][_END]
         surface = text[first:last]
         ident = slug(surface)

@@ -16,7 +16,7 @@ from streams.tagging import Tagger
 
 # split -> group -> minimum entity-level F1 ("Nation": country mentions vs gold Nation).
 FLOORS = {
-    "dev": {"place": 0.89, "person": 0.43, "organisation": 0.74, "Nation": 0.90},
+    "dev": {"place": 0.89, "person": 0.44, "organisation": 0.74, "Nation": 0.90},
     "test": {"place": 0.85, "person": 0.35, "organisation": 0.71, "Nation": 0.94},
 }
 
