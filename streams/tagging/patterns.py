@@ -150,6 +150,13 @@ def _fold_words(text: str, spans: list[tuple[int, int]], pos: int) -> list[str]:
     return [phrase_key(text[s:e]) for s, e in spans]  # a rare many-to-one fold
 
 
+def _has_inner_separator(text: str) -> bool:
+    """True if a word of `text` has an inner hyphen or apostrophe (three C-level scans first)."""
+    if "-" not in text and "'" not in text and "’" not in text:
+        return False
+    return _INNER_SEPARATOR.search(text) is not None
+
+
 def _is_one_to_one(window: str) -> bool:
     """True if `normalize` folds `window` character by character, one to one (its fast path)."""
     return _NOT_ONE_TO_ONE.search(window) is None
@@ -175,7 +182,7 @@ class Item:
         self.match_key = match_key
         self.folded = match_key.key if match_key is not None else ""
         # Every word of a plain text keys as the slice at its own offsets (the usual case).
-        self.plain = match_key is not None and match_key.is_identity and _INNER_SEPARATOR.search(text) is None
+        self.plain = match_key is not None and match_key.is_identity and not _has_inner_separator(text)
 
     def shift(self, lo: int, hi: int) -> int | None:
         """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every

@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
@@ -107,9 +106,11 @@ def clitic_forms(key: str, *, definite: bool, article: bool = True) -> list[tupl
     return forms
 
 
-@dataclass(frozen=True, slots=True)
-class Match(Generic[T]):
-    """One phrase found: original offsets of the phrase itself and of everything matched."""
+class Match(NamedTuple, Generic[T]):
+    """One phrase found: original offsets of the phrase itself and of everything matched.
+
+    A NamedTuple: immutable, and as cheap to make as a tuple (find() makes one per hit).
+    """
 
     start: int
     end: int
@@ -118,23 +119,6 @@ class Match(Generic[T]):
     normalized: str
     # Original offsets of the whole match, proclitics and `before` context included.
     extent: tuple[int, int]
-
-    def __init__(
-        self, start: int, end: int, text: str, payload: T, normalized: str, extent: tuple[int, int]
-    ) -> None:
-        # The generated frozen __init__ goes through object.__setattr__ per field; the slot
-        # descriptors cost half as much, and find() makes a Match per hit.
-        _match_start(self, start)
-        _match_end(self, end)
-        _match_text(self, text)
-        _match_payload(self, payload)
-        _match_normalized(self, normalized)
-        _match_extent(self, extent)
-
-
-_match_start, _match_end, _match_text, _match_payload, _match_normalized, _match_extent = (
-    Match.__dict__[name].__set__ for name in ("start", "end", "text", "payload", "normalized", "extent")
-)
 
 
 class PhraseMatcher(Generic[T]):
@@ -214,6 +198,7 @@ class PhraseMatcher(Generic[T]):
         size = len(key)
         is_word = _IS_WORD_CHAR
         found: list[Match[T]] = []
+        new = tuple.__new__  # Match's own __new__ is a Python function; this is the C one
         hits = self._automaton.iter(key)
         # Hits come by end offset, which is also start order unless matches nest or overlap:
         # track whether the list is already in (start, longest first) order, to skip the sort.
@@ -233,11 +218,11 @@ class PhraseMatcher(Generic[T]):
                 if len(readings) == 1:  # nearly always: no loop
                     skip, payload, normalized = readings[0]
                     start = first + skip
-                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+                    found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
                     continue
                 for skip, payload, normalized in readings:
                     start = first + skip
-                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+                    found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
         else:
             span = folded.span
             for last, (length, readings) in hits:
@@ -250,7 +235,7 @@ class PhraseMatcher(Generic[T]):
                 prev_first, prev_end = extent
                 for skip, payload, normalized in readings:
                     start, end = span(first + skip, last + 1) if skip else extent
-                    found.append(Match(start, end, text[start:end], payload, normalized, extent))
+                    found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
         if not ordered:
             found.sort(key=_by_extent)  # stable: a no-op on a list already in order
         return found

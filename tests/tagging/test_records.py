@@ -15,8 +15,7 @@ def test_records_are_frozen_dataclasses_with_field_equality_and_hashing() -> Non
     mention = Mention(0, 3, "abc", "actor", "kremlin", "RU", "government")
     place = Mention(start=4, end=8, text="Gaza", kind="place", ref="PS")
     tags = Tags("ar", ("RU",), (), (), (actor,), (mention, place))
-    match = Match(0, 4, "Gaza", "x", "gaza", (0, 4))
-    for record in (actor, mention, place, tags, match):
+    for record in (actor, mention, place, tags):
         fields = tuple(getattr(record, f.name) for f in dataclasses.fields(record))
         assert hash(record) == hash(fields)
         assert record == dataclasses.replace(record)
@@ -36,3 +35,13 @@ def test_records_are_frozen_dataclasses_with_field_equality_and_hashing() -> Non
         "ref": "PS",
         "country": None,
     }
+
+
+def test_matches_are_immutable_values() -> None:
+    # A NamedTuple (the matcher makes one per hit, at tuple cost): equal by fields, hashable.
+    match = Match(0, 4, "Gaza", "x", "gaza", (0, 4))
+    assert match == Match(0, 4, "Gaza", "x", "gaza", (0, 4))
+    assert hash(match) == hash(Match(0, 4, "Gaza", "x", "gaza", (0, 4)))
+    assert match._replace(end=3) != match
+    with pytest.raises(AttributeError):
+        match.start = 1  # type: ignore[misc]
