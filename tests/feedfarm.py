@@ -90,6 +90,9 @@ class FarmConfig:
     period: float = 600.0  # seconds between two items of one feed
     hosts: int = 1
     slow_delay: float = 2.0
+    # Added to every answer: a server's think time plus a network round trip (0 for tests;
+    # the benchmark uses 0.1 s, so that concurrency is measured as it matters on the internet).
+    latency: float = 0.0
     retry_after: int = 120
     max_age: int = 900
     epoch: float = field(default_factory=time.time)
@@ -173,6 +176,8 @@ class Farm:
         self.active[host] += 1
         self.peak[host] = max(self.peak[host], self.active[host])
         try:
+            if self.config.latency:
+                await asyncio.sleep(self.config.latency)
             if handler is None:
                 response: web.StreamResponse = await self._items(request, i, kind)
             else:
@@ -411,8 +416,11 @@ def main() -> None:
     parser.add_argument("--period", type=float, default=600.0, help="seconds between items of a feed")
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--epoch", type=float, default=None)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
     args = parser.parse_args()
-    config = FarmConfig(feeds=args.feeds, items=args.items, period=args.period, hosts=args.hosts)
+    config = FarmConfig(
+        feeds=args.feeds, items=args.items, period=args.period, hosts=args.hosts, latency=args.latency
+    )
     if args.epoch is not None:
         config.epoch = args.epoch
     farm = Farm(config)

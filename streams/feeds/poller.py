@@ -61,6 +61,7 @@ BATCH_LINGER_S = 0.05
 # tasks to wind down.
 CLOSE_WAIT_S = 60.0
 SHUTDOWN_WAIT_S = 10.0
+SLOW_COMMIT_S = 5.0
 PARSE_THREADS = 2
 # Feeds with no due time yet (or overdue after a restart) are spread by their phase over
 # their minimum interval, or over a proportional part of it when there are fewer than this
@@ -130,8 +131,13 @@ class _Publisher:
                 pairs = [(items, state) for items, state, _ in batch]
                 # Shielded: a stop cancels this task, never a transaction half-way (close()
                 # waits for it), so the store is not closed under a running commit.
+                started = time.monotonic()
                 self._busy = asyncio.ensure_future(asyncio.to_thread(self._store.publish, pairs))
                 await asyncio.shield(self._busy)
+                took = time.monotonic() - started
+                if took > SLOW_COMMIT_S:
+                    count = sum(len(items) for items, _ in pairs)
+                    log.warning("slow commit: %d feeds, %d items in %.1fs", len(pairs), count, took)
             except BrokerError as exc:
                 error = exc  # each poll in the batch fails; the caller decides to stop
             except Exception as exc:  # a store bug is as fatal as a broker failure
@@ -146,6 +152,7 @@ class _Publisher:
 
     async def close(self) -> None:
         if self._busy is not None and not self._busy.done():
+            log.info("waiting for the transaction in progress")
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._busy), CLOSE_WAIT_S)
         if self._task is not None:
@@ -271,6 +278,7 @@ class Poller:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), wait)
         finally:
+            log.info("stopping: %d polls in progress", len(running))
             for task in list(running):
                 task.cancel()
             if running:

@@ -157,18 +157,18 @@ def test_restarted_poller_publishes_nothing_twice(make_settings: MakeSettings, t
             WIREWATCH_POLL_INTERVAL_MAX="1",
         )
         first = _poll(env)
-        time.sleep(5)
+        time.sleep(4)
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0, first.communicate()[1][-2000:]
         after_first = raw_items(settings)
         assert after_first
 
         second = _poll(env)
-        time.sleep(4)
+        time.sleep(3.5)
         second.kill()  # no goodbye at all this time
         second.wait(30)
         third = _poll(env)
-        time.sleep(4)
+        time.sleep(3.5)
         third.send_signal(signal.SIGTERM)
         assert third.wait(30) == 0
     items = raw_items(settings)
