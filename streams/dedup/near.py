@@ -61,7 +61,7 @@ import struct
 from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, reduce
+from functools import cache, lru_cache, reduce
 from itertools import repeat
 from operator import add, and_, mul, or_, rshift, sub
 from typing import Protocol, cast
@@ -186,6 +186,11 @@ def sketch(values: Iterable[str], slots: int, bits: int) -> int:
     if len(hashes) > slots:
         packed |= 1 << (slots * bits)
     return packed
+
+
+@lru_cache(maxsize=65_536)
+def _sketch_of(values: tuple[str, ...], slots: int, bits: int) -> int:
+    return sketch(values, slots, bits)  # items name the same few sets again and again
 
 
 def _unsketch(packed: int, slots: int, bits: int) -> tuple[frozenset[int], bool]:
@@ -408,8 +413,8 @@ class Signer:
             _pack(ordered, cfg.bins, cfg.bits, self._body_shift),
             title_sig,
             numbers,
-            sketch(places, *_PLACES),
-            sketch(countries, *_OTHERS) << _OTHER_BITS | sketch(actors, *_OTHERS),
+            _sketch_of(tuple(places), *_PLACES),
+            _sketch_of(tuple(countries), *_OTHERS) << _OTHER_BITS | _sketch_of(tuple(actors), *_OTHERS),
             tuple(bands),
             tuple(probes),
         )
