@@ -285,10 +285,15 @@ class PatternReader:
         Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
         `_person` reads five. The tests are the first ones `_person` applies to that word.
         """
-        first = self._words(item, pos, 1)
-        if not first or not first[0][_GLUED]:
-            return False
-        start, _, key, _ = first[0]
+        run = _glued_run(1).match(item.text, pos, pos + _WINDOW)  # what _words(item, pos, 1) reads
+        if run is None:
+            return False  # no word right after the verb, only after punctuation
+        start, end = run.span(1)
+        shift = 0 if item.plain else item.shift(pos, end)
+        if shift is not None:
+            key = item.folded[start - shift : end - shift]
+        else:
+            key = _fold_words(item.text, [(start, end)], pos)[0]
         if len(key) < _MIN_NAME_LETTERS:
             return False
         if key in self._connectors:

@@ -128,6 +128,9 @@ _PLAIN = frozenset(
     ch for ch in _SAFE if ch != "Σ" and not _DELETED_ANY.match(ch) and not _REPLACE_RARE.match(ch.lower())
 )
 _NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
+# Plain characters that lower() leaves alone (Arabic letters, digits, punctuation): text made
+# only of them (most Arabic text) is its own lower-case form, and one scan tells.
+_NOT_PLAIN_OR_CASED = re.compile(f"[^{_char_class(frozenset(ch for ch in _PLAIN if ch.lower() == ch))}]")
 
 
 class MatchKey:
@@ -143,19 +146,27 @@ class MatchKey:
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
         self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
-        plain = not _NOT_PLAIN.search(original)
-        if not plain and not original.isascii() and _UNSAFE.search(original):  # ASCII is safe
+        # The first character that is not plain (-1: none). Every scan for characters that
+        # need more than the plain fold starts there: all before it are plain.
+        cased = _NOT_PLAIN_OR_CASED.search(original)
+        if cased is None:
+            first, folded = -1, original
+        else:
+            found = _NOT_PLAIN.search(original, cased.start())
+            first, folded = (found.start() if found else -1), original.lower()
+        plain = first < 0
+        if not plain and not original.isascii() and _UNSAFE.search(original, first):  # ASCII is safe
             self._exact = norm = normalize(original)
             self.key, self._index = _fold_separators(norm.text)
             return
-        folded = original.lower()
+        # lower() keeps every safe character's offset, so `first` indexes `folded` too.
         for source, target in _REPLACE_COMMON:
             if source in folded:
                 folded = folded.replace(source, target)
-        if not plain and _REPLACE_RARE.search(folded):
-            for source in set(_REPLACE_RARE.findall(folded)):
+        if not plain and _REPLACE_RARE.search(folded, first):
+            for source in set(_REPLACE_RARE.findall(folded, first)):
                 folded = folded.replace(source, _REPLACE[source])
-        deletions = not plain and _DELETED_ANY.search(folded) is not None
+        deletions = not plain and _DELETED_ANY.search(folded, first) is not None
         if not deletions and "  " not in folded:
             self.key = folded
             return
