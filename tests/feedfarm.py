@@ -122,6 +122,10 @@ class Farm:
         # Requests in progress per Host header, and the most at once: per-host limits show here.
         self.active: Counter[str] = Counter()
         self.peak: Counter[str] = Counter()
+        # When each feed was last asked for, and (when, seconds since the feed's previous
+        # request): what a publisher sees of a poller's politeness.
+        self.last: dict[int, float] = {}
+        self.gaps: list[tuple[float, float]] = []
         self._bomb: bytes | None = None
         self.app = web.Application()
         self.app.router.add_get("/feed/{i}", self.feed)
@@ -152,11 +156,21 @@ class Farm:
 
     # --- handlers ------------------------------------------------------------------
     async def stats(self, request: web.Request) -> web.Response:
+        since = float(request.query.get("since", "0"))
+        gaps = sorted(gap for when, gap in self.gaps if when >= since)
+
+        def q(f: float) -> float | None:
+            return gaps[min(len(gaps) - 1, int(f * len(gaps)))] if gaps else None
+
         return web.json_response(
             {
                 "requests": sum(self.requests.values()),
                 "statuses": dict(self.statuses),
                 "secret": self.secret_hits,
+                "gap_p01": q(0.01),
+                "gap_p50": q(0.5),
+                "gap_p99": q(0.99),
+                "gaps": len(gaps),
             }
         )
 
@@ -189,6 +203,10 @@ class Farm:
     def _count(self, i: int, response: web.StreamResponse) -> web.StreamResponse:
         self.requests[i] += 1
         self.statuses[response.status] += 1
+        now = time.time()
+        if i in self.last:
+            self.gaps.append((now, now - self.last[i]))
+        self.last[i] = now
         return response
 
     # --- documents -----------------------------------------------------------------

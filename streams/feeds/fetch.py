@@ -18,7 +18,7 @@ from streams.retry import retry_after_seconds
 from streams.settings import Settings
 
 MAX_REDIRECTS = 5
-CLOSE_TIMEOUT_S = 10.0
+CLOSE_TIMEOUT_S = 3.0
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"

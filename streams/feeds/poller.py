@@ -20,7 +20,7 @@ import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -504,39 +504,53 @@ def _stack(task: asyncio.Task[object]) -> list[str]:
 
 
 async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
+    # httpx logs every request at INFO: ten thousand lines a minute of noise (and CPU).
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     installed = _stop_on_signals(loop, stop)
     store: Store = (
         JsonLinesStore(output) if output is not None else await asyncio.to_thread(KafkaStore, settings)
     )
+    fetcher = Fetcher(settings)
+    poller: Poller | None = None
     try:
-        async with Fetcher(settings) as fetcher:
-            metrics = PollMetrics()
-            if settings.poller_metrics_port and not once:
-                metrics.serve(settings.web_host, settings.poller_metrics_port)
-            poller = await asyncio.to_thread(Poller, settings, store, fetcher, metrics=metrics)
-            try:
-                if once:
-                    outcomes = await poller.poll_all(stop)
-                    print("\n".join(o.summary_line() for o in outcomes), file=sys.stderr)
-                else:
-                    log.info(
-                        "polling %d feeds (instance %d of %d), intervals %.0f-%.0fs",
-                        len(poller.feeds),
-                        settings.poller_index,
-                        settings.poller_count,
-                        settings.poll_interval_min,
-                        settings.poll_interval_max,
-                    )
-                    await poller.run(stop)
-            finally:
-                await poller.close()
+        metrics = PollMetrics()
+        if settings.poller_metrics_port and not once:
+            metrics.serve(settings.web_host, settings.poller_metrics_port)
+        poller = await asyncio.to_thread(Poller, settings, store, fetcher, metrics=metrics)
+        if once:
+            outcomes = await poller.poll_all(stop)
+            print("\n".join(o.summary_line() for o in outcomes), file=sys.stderr)
+        else:
+            log.info(
+                "polling %d feeds (instance %d of %d), intervals %.0f-%.0fs",
+                len(poller.feeds),
+                settings.poller_index,
+                settings.poller_count,
+                settings.poll_interval_min,
+                settings.poll_interval_max,
+            )
+            await poller.run(stop)
     finally:
-        store.close()
+        # Each step is bounded and timed, so a stop always ends and the log says what it waited for.
+        if poller is not None:
+            with _timed("publisher and parse pool"):
+                await poller.close()
+        with _timed("HTTP connections"):
+            await fetcher.aclose()
+        with _timed("Kafka producer"):
+            await asyncio.to_thread(store.close)
         for sig in installed:
             loop.remove_signal_handler(sig)
     return 0
+
+
+@contextlib.contextmanager
+def _timed(what: str) -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    log.info("closed %s in %.1fs", what, time.monotonic() - started)
 
 
 def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> list[signal.Signals]:

@@ -242,11 +242,16 @@ def main() -> None:
                         missing += 1
                     else:
                         delays.append(seen - config.published_at(i, k))
-            stats = httpx.get(f"http://127.0.0.1:{farm_port}/_stats", timeout=10).json()
+            stats = httpx.get(f"http://127.0.0.1:{farm_port}/_stats?since={t0}", timeout=10).json()
             print(
                 f"concurrent poller: {per_min:,.0f} feeds/min over {t1 - t0:.0f} s; CPU {cpu:.2f} core; "
                 f"peak RSS {peak:.0f} MB (whole run: {maxrss:.0f} MB, {total_cpu:.0f} CPU s); "
                 f"exited {exit_s:.1f} s after SIGTERM"
+            )
+            print(
+                f"seen by the farm: {stats['gaps']:,} requests in the window; seconds between two "
+                f"requests for one feed: p1 {stats['gap_p01']:.1f}, p50 {stats['gap_p50']:.1f}, "
+                f"p99 {stats['gap_p99']:.1f}"
             )
             print(
                 f"publish-to-wire.raw delay: p50 {pct(delays, 0.5):.1f} s, p99 {pct(delays, 0.99):.1f} s, "
@@ -267,7 +272,7 @@ def main() -> None:
                     f"CPU {base_cpu:.2f} core; peak RSS {base_peak:.0f} MB"
                 )
                 print(f"ratio: {per_min / base_per_min:.1f}x the feeds per minute")
-            print(f"farm: {stats['requests']:,} requests, statuses {stats['statuses']}")
+            print(f"farm, whole run before the baseline: {stats['requests']:,} requests, {stats['statuses']}")
             stop_tail.set()
             tail.join(10)
     finally:
