@@ -152,9 +152,6 @@ class Tagger:
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
-            roles = [trigger for m in group if (trigger := m.payload.trigger) is not None]
-            if not roles:
-                continue
             start, end = group[-1].start, group[-1].end
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             if i < len(resolved) and resolved[i][0].extent[0] < end:
@@ -164,10 +161,10 @@ class Tagger:
             if item is None:
                 known = [(m.start, m.end, e.kind, e.country) for m, e in resolved]
                 item = Item(folded.original, known, folded)
-            if len(roles) > 1:
-                roles.sort(key=_role_rank)
+            # One trigger word nearly always; several readings are tried in role order.
+            roles = [group[0].payload.trigger] if len(group) == 1 else _roles(group)
             for role in roles:
-                hit = reader.read(item, start, end, role)
+                hit = reader.read(item, start, end, role) if role is not None else None
                 if hit is not None:
                     out.append(hit)
                     break
@@ -187,9 +184,14 @@ class Tagger:
                 resolved = [(m, e) for m, e in resolved if not (lo <= m.start and m.end <= hi)]
             else:
                 spans = [(f.start, f.end) for f in found]
-                resolved = [
-                    (m, e) for m, e in resolved if not any(lo <= m.start and m.end <= hi for lo, hi in spans)
-                ]
+                kept = []
+                for m, e in resolved:
+                    for lo, hi in spans:
+                        if lo <= m.start and m.end <= hi:
+                            break
+                    else:
+                        kept.append((m, e))
+                resolved = kept
         countries: set[str] = set()
         places: set[str] = set()
         actors: dict[str, Actor] = {}
@@ -217,12 +219,12 @@ class Tagger:
                 mentions.append(_found_mention(text, f))
             mentions.sort(key=_mention_order)
         return Tags(
-            lang=detect_language(text, lang),
-            countries=tuple(sorted(countries)),
-            places=tuple(sorted(places)),
-            regions=self._regions(countries),
-            actors=tuple(map(actors.__getitem__, sorted(actors))),
-            mentions=tuple(mentions),
+            detect_language(text, lang),
+            tuple(sorted(countries)),
+            tuple(sorted(places)),
+            self._regions(countries),
+            tuple(map(actors.__getitem__, sorted(actors))),
+            tuple(mentions),
         )
 
     def _regions(self, countries: set[str]) -> tuple[str, ...]:
@@ -274,6 +276,12 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
             extent = match.extent
             groups.append([match])
     return groups
+
+
+def _roles(group: list[Match[Entry]]) -> list[Trigger]:
+    """The triggers of several readings of one trigger word, in role order."""
+    roles = [trigger for m in group if (trigger := m.payload.trigger) is not None]
+    return sorted(roles, key=_role_rank)
 
 
 def _role_rank(trigger: Trigger) -> int:
