@@ -129,7 +129,7 @@ class Tagger:
         if found_actors:
             taken = chain(((m.start, m.end) for m, _ in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
-        return self._tags(text, lang, resolved, found_actors)
+        return self._tags(text, lang, resolved, found_actors, plain_arabic=folded.plain_arabic)
 
     def _cancelled(self, text: str, start: int) -> bool:
         """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
@@ -176,6 +176,8 @@ class Tagger:
         lang: str | None,
         resolved: list[tuple[Match[Entry], Entry]],
         found: list[Found],
+        *,
+        plain_arabic: bool = False,
     ) -> Tags:
         # A pattern's span replaces the names it contains (السودان in حركة تحرير السودان).
         if found:
@@ -219,7 +221,7 @@ class Tagger:
                 mentions.append(_found_mention(text, f))
             mentions.sort(key=_mention_order)
         return Tags(
-            detect_language(text, lang),
+            detect_language(text, lang, plain_arabic=plain_arabic),
             tuple(sorted(countries)),
             tuple(sorted(places)),
             self._regions(countries),

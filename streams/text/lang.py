@@ -82,37 +82,35 @@ _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 # Countable characters other than Latin letters and Persian/Urdu letters: text made only of
 # these (most Arabic text) needs neither a Latin count nor a Persian/Urdu check, so one scan
 # replaces three.
-_NOT_PLAIN_ARABIC = re.compile(
-    "[^"
-    + "".join(
-        re.escape(ch)
-        for ch in _COUNTABLE_CHARS
-        if not _LATIN_LETTER.match(ch) and ch not in _PERSIAN and ch not in _URDU
-    )
-    + "]"
+PLAIN_ARABIC_CHARS = frozenset(
+    ch for ch in _COUNTABLE_CHARS if not _LATIN_LETTER.match(ch) and ch not in _PERSIAN and ch not in _URDU
 )
+_NOT_PLAIN_ARABIC = re.compile("[^" + "".join(map(re.escape, sorted(PLAIN_ARABIC_CHARS))) + "]")
 # Share of Latin words that must be English function words (news prose sits near 0.3-0.5).
 _ENGLISH_SHARE = 0.12
 _KNOWN = frozenset({"ar", "en", "fa", "ur"})
 W = TypeVar("W", str, bytes)
 
 
-def detect_language(text: str, hint: str | None = None) -> str:
+def detect_language(text: str, hint: str | None = None, *, plain_arabic: bool = False) -> str:
     """The BCP 47 language of `text`: "ar", "en", "fa", "ur" or "und" (undetermined).
 
     Script decides: Arabic-script text is "ar" unless Persian or Urdu letters show up;
     Latin text is "en" when enough of its words are English function words. A `hint` (the
     feed's declared language) is trusted whenever the script agrees with it, so an English
     feed's "Live: Gaza" headline stays "en" and a hint for another Latin language is kept.
+    `plain_arabic=True` says the caller already knows every character of `text` is one of
+    `PLAIN_ARABIC_CHARS` (see `MatchKey.plain_arabic`), which spares a scan.
     """
-    data = text.encode("ascii") if text.isascii() else None
     base = hint.split("-")[0].lower() if hint else None
-    if data is None and _NOT_PLAIN_ARABIC.search(text) is None:
+    # (ASCII text made of those characters has no letter: both ways below say so.)
+    if plain_arabic or (not text.isascii() and _NOT_PLAIN_ARABIC.search(text) is None):
         # Every letter of this text (most Arabic text) is an Arabic letter: no count can
         # change the answer below, only whether there is a letter at all.
         if _COUNTABLE_LETTER.search(text) is None:
             return hint or "und"
         return hint if hint and base in {"ar", "fa", "ur"} else "ar"
+    data = text.encode("ascii") if text.isascii() else None
     if data is not None:  # every ASCII character is countable; the letters are ASCII letters
         arabic, latin = 0, len(data.translate(None, _ASCII_NON_LETTERS))
         total = latin

@@ -24,6 +24,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from streams.text.lang import PLAIN_ARABIC_CHARS
 from streams.text.normalize import _ONE_TO_ONE, Normalized, normalize
 
 # Separator runs fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
@@ -128,15 +129,17 @@ _PLAIN = frozenset(
     ch for ch in _SAFE if ch != "Σ" and not _DELETED_ANY.match(ch) and not _REPLACE_RARE.match(ch.lower())
 )
 _NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
-# Plain characters that lower() leaves alone (Arabic letters, digits, punctuation): text made
-# only of them (most Arabic text) is its own lower-case form, and one scan tells.
-_NOT_PLAIN_OR_CASED = re.compile(f"[^{_char_class(frozenset(ch for ch in _PLAIN if ch.lower() == ch))}]")
+# Plain characters that lower() leaves alone and that language detection counts as plain
+# Arabic (Arabic letters, digits, punctuation): text made only of them (most Arabic text) is
+# its own lower-case form and needs no scan of its script, and one scan tells both.
+_PLAIN_ARABIC = frozenset(ch for ch in _PLAIN if ch.lower() == ch and ch in PLAIN_ARABIC_CHARS)
+_NOT_PLAIN_ARABIC = re.compile(f"[^{_char_class(_PLAIN_ARABIC)}]")
 
 
 class MatchKey:
     """The matching key of `original`, and the original offsets of its characters."""
 
-    __slots__ = ("_exact", "_index", "_resume_at", "_shift_at", "_shifts", "key", "original")
+    __slots__ = ("_exact", "_index", "_resume_at", "_shift_at", "_shifts", "key", "original", "plain_arabic")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -148,11 +151,14 @@ class MatchKey:
         self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
         # The first character that is not plain (-1: none). Every scan for characters that
         # need more than the plain fold starts there: all before it are plain.
-        cased = _NOT_PLAIN_OR_CASED.search(original)
-        if cased is None:
+        other = _NOT_PLAIN_ARABIC.search(original)
+        # True if every character is one language detection counts as plain Arabic (an
+        # Arabic letter, a digit, punctuation): see lang.detect_language(plain_arabic=…).
+        self.plain_arabic = other is None
+        if other is None:
             first, folded = -1, original
         else:
-            found = _NOT_PLAIN.search(original, cased.start())
+            found = _NOT_PLAIN.search(original, other.start())
             first, folded = (found.start() if found else -1), original.lower()
         plain = first < 0
         if not plain and not original.isascii() and _UNSAFE.search(original, first):  # ASCII is safe
@@ -263,6 +269,7 @@ def exact_key(text: str) -> MatchKey:
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
     match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
+    match_key.plain_arabic = False
     return match_key
 
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from streams.text import lang
 from streams.text.lang import detect_language
+from streams.text.matchkey import MatchKey
 
 
 @pytest.mark.parametrize(
@@ -90,3 +91,16 @@ def test_fast_paths_agree_with_plain_counting(text: str, hint: str | None) -> No
 def test_english_share_agrees_with_plain_counting(words: list[str], hint: str | None) -> None:
     text = " ".join(words)
     assert detect_language(text, hint) == _reference(text, hint)
+
+
+_MIXED = 'ابتسپچگیکة ٠١23.,،؛!?-\n"aBé'  # Arabic, Persian, digits, punctuation, Latin
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_MIXED, max_size=30), st.sampled_from([None, "ar", "en", "fa"]))
+def test_a_key_that_saw_plain_arabic_spares_the_scan(text: str, hint: str | None) -> None:
+    key = MatchKey(text)
+    if key.plain_arabic:
+        assert detect_language(text, hint, plain_arabic=True) == detect_language(text, hint)
+    # Text with a Latin letter is never taken for plain Arabic.
+    assert not (key.plain_arabic and any(ch.isascii() and ch.isalpha() for ch in text))
