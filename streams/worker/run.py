@@ -35,6 +35,8 @@ def run_worker(settings: Settings, loglevel: str = "info") -> int:
 
     ensure_topics(settings)
     ensure_topics(settings, known_route_specs(settings))
+    # The table store (RocksDB) creates its own directory but not missing parents.
+    (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
     app = create_app(settings)
     worker = faust.Worker(
         app,
