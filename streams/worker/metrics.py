@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 # Stage processing takes microseconds to milliseconds; end-to-end age spans up to minutes.
 _PROCESSING_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
@@ -50,6 +52,53 @@ class StageMetrics:
             registry=r,
         )
 
+        self.lag = Gauge(
+            "wirewatch_consumer_lag",
+            "Records waiting in a stage's input topic (this worker's partitions): end minus committed.",
+            ["stage", "topic"],
+            registry=r,
+        )
+        self.stalled = Gauge(
+            "wirewatch_stage_stalled_seconds",
+            "How long a stage has had records waiting without committing any (0 when it keeps up).",
+            ["stage"],
+            registry=r,
+        )
+
     def exposition(self) -> bytes:
         """The text format Prometheus scrapes."""
         return bytes(generate_latest(self.registry))
+
+
+@dataclass
+class StageWatch:
+    """Decides when a stage is stuck: records wait for it, yet its committed offsets have not
+    moved for `stuck_after` seconds (0 turns the check off). Pure: the web module feeds it
+    samples of each stage's waiting records and progress (the sum of its committed offsets)."""
+
+    stuck_after: float
+    clock: Callable[[], float] = time.monotonic
+    _since: dict[str, tuple[int, float]] = field(default_factory=dict)
+    stalled: dict[str, float] = field(default_factory=dict)
+
+    def observe(self, stage: str, waiting: int, progress: int) -> float:
+        """Record one sample; returns how long the stage has been stalled (0 if it is not)."""
+        now = self.clock()
+        previous = self._since.get(stage)
+        if waiting <= 0 or previous is None or previous[0] != progress:
+            self._since[stage] = (progress, now)
+            self.stalled[stage] = 0.0
+        else:
+            self.stalled[stage] = now - previous[1]
+        return self.stalled[stage]
+
+    def forget(self, keep: set[str]) -> None:
+        """Drop stages this worker no longer consumes for (after a rebalance)."""
+        for stage in set(self._since) - keep:
+            self._since.pop(stage, None)
+            self.stalled.pop(stage, None)
+
+    def stuck(self) -> list[str]:
+        if self.stuck_after <= 0:
+            return []
+        return sorted(stage for stage, seconds in self.stalled.items() if seconds >= self.stuck_after)
