@@ -88,7 +88,8 @@ class FeedServer:
                     self.send_response(server.status_override)
                     self.end_headers()
                     return
-                etag = f'"{hash(server.body) & 0xFFFFFFFF:x}"'
+                body = server.body  # one snapshot: the body may be replaced mid-request
+                etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
                 if self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.send_header("ETag", etag)
@@ -97,9 +98,9 @@ class FeedServer:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 self.send_header("ETag", etag)
-                self.send_header("Content-Length", str(len(server.body)))
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(server.body)
+                self.wfile.write(body)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

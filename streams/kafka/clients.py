@@ -39,6 +39,10 @@ def make_consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaCo
         "auto_offset_reset": "earliest",
         "enable_auto_commit": False,
         "client_id": f"{settings.app_id}-consumer",
+        # A group member that died (SIGKILL, a lost host) holds its partitions until the group
+        # notices: 10 s, as the worker's Faust consumer, not kafka-python's 45 s default.
+        "session_timeout_ms": 10000,
+        "heartbeat_interval_ms": 2000,
     }
     config.update(settings.kafka_python_config())
     config.update(overrides)
