@@ -5,15 +5,16 @@ Stream agents and `wirewatch annotate` both call this module, so they cannot dri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from streams.alerts.context import ItemContext
 from streams.alerts.engine import RuleEngine, snippet
 from streams.alerts.gate import UPDATE, AlertGate, alert_id
 from streams.alerts.rules import load_rules
-from streams.dedup.desk import Out, desk_key, item_message
+from streams.dedup.desk import Out, claim_message, desk_key, item_message
 from streams.dedup.exact import Decision, ExactDedup, Store
 from streams.dedup.identity import dedup_key
 from streams.dedup.near import (
@@ -21,8 +22,9 @@ from streams.dedup.near import (
     NearIndex,
     Signature,
     Signer,
+    better,
     match_json,
-    probe_messages,
+    probe_chain,
     probe_signature,
 )
 from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
@@ -71,13 +73,12 @@ class Pipeline:
     def exact_stage(
         self, store: Store, window_seconds: float, item: Item, now: float, source: str | None = None
     ) -> list[Out]:
-        """The first dedup stage (keyed by dedup key): the exact decision, told to the story
-        desk, and — for an item new to the exact policy — one probe per band key of its
-        near-duplicate signature (targets "desk" and "near"; see streams/dedup/desk.py)."""
+        """The first dedup stage (keyed by dedup key): the exact decision. An item new to the
+        exact policy goes on as a near-duplicate probe (target "near", keyed by its first band
+        key); a repeat of a known story goes to the story desk (target "desk") to wait for the
+        story's final id. See streams/dedup/desk.py."""
         decision = self.dedup(store, window_seconds, item, now, source)
         story_item = item.with_story(decision.story_id).to_json()
-        # Repeats of a known story skip the near index: they wait at the desk for its final id.
-        probes = probe_messages(item.id, self.near_signature(item), now) if decision.is_new else []
         exact = {
             "kind": decision.kind,
             "story_id": decision.story_id,
@@ -85,20 +86,39 @@ class Pipeline:
             "reason": decision.reason,
             "text_changed": decision.text_changed,
         }
-        message = item_message(story_item, exact, len(probes), now)
-        return [Out("desk", desk_key(decision.story_id), message)] + [Out("near", k, p) for k, p in probes]
+        if decision.is_new:
+            probe = probe_chain(item.id, self.near_signature(item), now)
+            keys = cast(list[str], probe["keys"])
+            if keys:  # a text with words: the desk hears of it first, then the bands
+                return [
+                    Out("desk", desk_key(item.id), claim_message(item.id)),
+                    Out("near", keys[0], {**probe, "item": story_item, "exact": exact}),
+                ]
+        return [Out("desk", desk_key(decision.story_id), item_message(story_item, exact, now, None))]
 
     @staticmethod
-    def band_stage(index: NearIndex, band: str, probe: dict[str, Any]) -> Out:
-        """The second dedup stage (keyed by band key): the best older item under `band` that
-        the probing item nearly duplicates, answered to the prober's desk key; records the
-        prober under the key when it is one of its band keys."""
+    def band_stage(index: NearIndex, partition_of: Callable[[str], int], probe: dict[str, Any]) -> Out:
+        """The second dedup stage, on the partition of the probe's first key: look up (and
+        record the item under) every key of the probe that lives on this partition, keep the
+        best older near-duplicate, and pass the probe on to the next partition — or, after the
+        last, hand the item and its best match to the story desk."""
         sig, seen, item_id = probe_signature(probe), float(probe["seen"]), str(probe["item_id"])
-        entry = index.entry(item_id, sig, seen) if probe["record"] else None
+        keys, record = list(probe["keys"]), list(probe["record"])
+        here = partition_of(keys[0])
         own = bytes.fromhex(item_id)[-ID_BYTES:]
-        match = index.match_key(bytes.fromhex(band), own, sig, seen, entry, older_only=True)
-        answer = {"type": "answer", "item_id": item_id, "band": band, "match": match_json(match)}
-        return Out("desk", desk_key(item_id), answer)
+        best = probe["best"]
+        rest: list[tuple[str, bool]] = []
+        for key, stored in zip(keys, record, strict=True):
+            if partition_of(key) != here:
+                rest.append((key, stored))
+                continue
+            entry = index.entry(item_id, sig, seen) if stored else None
+            found = index.match_key(bytes.fromhex(key), own, sig, seen, entry, older_only=True)
+            best = better(best, match_json(found))
+        if rest:
+            onward = {**probe, "keys": [k for k, _ in rest], "record": [r for _, r in rest], "best": best}
+            return Out("near", rest[0][0], onward)
+        return Out("desk", desk_key(item_id), item_message(probe["item"], probe["exact"], seen, best))
 
     def near_signature(self, item: Item) -> Signature:
         """The item's MinHash signature and band keys, with its tags as anchors."""

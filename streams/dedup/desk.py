@@ -10,11 +10,13 @@ says what the story finally is.
 
 Messages (schemas/desk.schema.json), all keyed by a desk key:
 
-- ``item`` from the exact stage: the tagged item, the exact decision and how many band
-  answers to expect (``probes``; 0 for exact duplicates and updates, or texts without words).
-  An exact duplicate or update is keyed by its exact story, so it waits here until that story
-  is final and then carries the final story id.
-- ``answer`` from a band partition: the best older item under one band key, or none.
+- ``item``: the tagged item, the exact decision, and — for an item new to the exact policy,
+  from the last band partition its probe visited — the best older near-duplicate (``match``,
+  or null). An exact duplicate or update comes straight from the exact stage, keyed by its
+  exact story, and waits here until that story is final, then carries the final story id.
+- ``claim``: sent by the exact stage when an item starts its probe, before anything else about
+  it can reach the desk, so an exact repeat of it that arrives while the probe is under way
+  waits for the item's final story instead of passing with its provisional one.
 - ``resolve``: an item that matched the item under this key asks for that item's story.
 - ``resolved``: the reply, with the story id, the matched item's id, content hash and feed.
 
@@ -26,8 +28,9 @@ text) or ``update`` (the same feed re-published it with changed text), ``reason`
 
 Replays (at-least-once): the record keeps the input that made it final (``src``, the desk
 record's "partition:offset") and what it needs to say it again, so a replay of that input after
-a crash re-sends every output; band answers are kept per band key, so a repeated answer counts
-once. The handler is pure: it reads and writes one store key and returns the outputs.
+a crash re-sends every output, and the same item arriving again (a replayed band stage) gets
+the same outputs again; the publisher (streams/worker/publisher.py) drops the repeats. The
+handler is pure: it reads and writes one store key and returns the outputs.
 """
 
 from __future__ import annotations
@@ -66,10 +69,17 @@ class Out:
     value: dict[str, Any]
 
 
-def item_message(item: dict[str, Any], exact: dict[str, Any], probes: int, seen: float) -> dict[str, Any]:
-    """The exact stage's message for one item (`exact`: kind, story_id, duplicate_of, reason,
-    text_changed)."""
-    return {"type": "item", "item": item, "exact": exact, "probes": probes, "seen": seen}
+def claim_message(item_id: str) -> dict[str, Any]:
+    """The exact stage's notice that `item_id` is on its way to the desk (through the bands)."""
+    return {"type": "claim", "item_id": item_id}
+
+
+def item_message(
+    item: dict[str, Any], exact: dict[str, Any], seen: float, match: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The desk message for one item (`exact`: kind, story_id, duplicate_of, reason,
+    text_changed; `match`: the best older near-duplicate, as `near.match_json` gives it)."""
+    return {"type": "item", "item": item, "exact": exact, "seen": seen, "match": match}
 
 
 class StoryDesk:
@@ -87,8 +97,10 @@ class StoryDesk:
         kind = message["type"]
         if kind == "item":
             return self._item(key, rec, message, src)
-        if kind == "answer":
-            return self._answer(key, rec, message, src)
+        if kind == "claim":
+            if rec is None or rec.get("state") == "final":  # final: a new item reusing the key
+                self.store[key] = {"state": "waiting"}
+            return []
         if kind == "resolve":
             return self._resolve(key, rec, message)
         if kind == "resolved":
@@ -107,44 +119,22 @@ class StoryDesk:
             rec.setdefault("queued", []).append(msg)  # decided once the story is
             self.store[key] = rec
             return []
-        if rec is not None and rec.get("state") in ("pending", "resolving"):
-            return []  # the same item again while undecided (a replay): nothing new to do
+        same = rec is not None and rec.get("item", {}).get("id") == msg["item"]["id"]
+        if same and rec is not None and rec.get("state") == "final":
+            return self._final_outputs(rec)  # the same item again (a replayed band stage)
+        if same and rec is not None and rec.get("state") == "resolving":
+            return []  # ... while it waits for its match's story: that is asked already
         waiting = rec or {}
         rec = {
             "state": "pending",
             "item": msg["item"],
             "seen": msg["seen"],
-            "need": msg["probes"],
-            # Band answers can overtake the item message (they come from other partitions).
-            "answers": dict(waiting.get("answers", {})),
             "waiters": list(waiting.get("waiters", [])),
             "queued": list(waiting.get("queued", [])),
         }
-        return self._tally(key, rec, src)
-
-    def _answer(
-        self, key: str, rec: dict[str, Any] | None, msg: dict[str, Any], src: str | None
-    ) -> list[Out]:
-        if rec is None or rec.get("state") == "waiting":
-            # Ahead of its item message: keep it until the item arrives.
-            rec = rec or {"state": "waiting"}
-            rec.setdefault("answers", {})[msg["band"]] = msg["match"]
-            self.store[key] = rec
-            return []
-        if rec.get("state") != "pending" or rec["item"]["id"] != msg["item_id"]:
-            return []  # late or repeated: the decision is already made
-        rec["answers"][msg["band"]] = msg["match"]
-        return self._tally(key, rec, src)
-
-    def _tally(self, key: str, rec: dict[str, Any], src: str | None) -> list[Out]:
-        """Decide once every band has answered (or there is no band to ask)."""
-        if len(rec["answers"]) < rec["need"]:
-            self.store[key] = rec
-            return []
-        found = [m for m in rec["answers"].values() if m is not None]
-        if not found:
+        best = msg["match"]
+        if best is None:
             return self._finish(key, rec, None, src)
-        best = max(found, key=lambda m: (m["body"] + m["title"], m["seen"]))
         rec["state"] = "resolving"
         rec["best"] = best
         self.store[key] = rec

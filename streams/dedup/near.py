@@ -22,28 +22,30 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   of each range (multi-probe: more recall for no extra state). Candidates are verified on the
   b-bit signatures.
 - Anchor guard (precision): `sign` takes the tagger's places, countries and actor ids (the
-  worker passes Item.places/countries/actors) and the text's numbers: numbers as a 24-bit
-  Bloom mask, places, countries and actors as bottom-k set sketches (`sketch`: places 3 slots
-  of 12 bits, countries and actors 2 of 8, exact for small sets). Two items never merge when
+  worker passes Item.places/countries/actors) and the text's numbers, as bottom-k set
+  sketches (`sketch`: numbers 3 slots of 14 bits, places 3 of 11, countries and actors 2 of 8;
+  exact for small sets). Two items never merge when
   both carry numbers and share none, both name countries (or actors) and share none, or their
   places do not nest (neither set holds the other, or only one names a place) — template
   twins ("strike kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See
-  `guards_pass`. (Bloom masks of 24/8/8 bits merged 9% of place-only twins; the benchmark's
-  twin stress test measures it.)
+  `guards_pass`. (Bloom masks of 24/24/8/8 bits merged 9% of place-only twins, and 18% of
+  headlines that differ only in a number, "talks on Idlib (12)" / "(13)", through collisions;
+  the benchmark's twin tests measure both.)
 - Policy: a candidate that passes the guards is a near-duplicate when the body similarity is
   at least `body_min` (with a title signature: and the title at least `title_min`, or the
   body at least `body_only`).
 - State: a band key (8 bytes) maps to the concatenated fixed-size entries of the items stored
   under it, newest last, at most `max_bucket`; entries older than the window are dropped when
-  a key is written and by `purge`. Entry (40 bytes): item id, last 8 bytes | seen, u32 s |
-  anchors, 12 bytes | body signature, 16 bytes. Two bands: 2 x (8 + 40) = 96 bytes per item
+  a key is written and by `purge`. Entry (42 bytes): item id, last 8 bytes | seen, u32 s |
+  anchors, 14 bytes | body signature, 16 bytes. Two bands: 2 x (8 + 42) = 100 bytes per item
   when no key is shared (the benchmark measures this on distinct texts). Keys and values are
   raw bytes, so they are what a Faust table with raw serializers writes to its changelog.
-- Many partitions: every band key is an exact-match key, so the worker re-keys (band key,
-  item signature) messages with `group_by(band key)`; near-duplicates share at least one band
-  key, so they meet on that key's partition, where `NearIndex.match_key` verifies and
-  records. Each band partition answers with its best match; a second `group_by(item id)`
-  collects the answers and `best` picks one. With one partition `NearIndex.decide` does both.
+- Many partitions: every band key is an exact-match key, so the worker re-keys an item's
+  probe by band key (`probe_chain`); near-duplicates share at least one band key, so they meet
+  on that key's partition, where `NearIndex.match_key` verifies and records. The probe visits
+  the partitions of its keys one after another, carrying the best match so far (one message
+  per partition, not per key: Faust's cost is per message), and the last one hands the item to
+  the story desk (streams/dedup/desk.py). With one partition `NearIndex.decide` does it all.
 - Speed (pure Python, one core): signing does no Python-level loop turn per word, shingle or
   bin. Each word's two 2-shingle terms and its number bits are cached in one int, so the
   shingle hashes, their union and the number mask are C-level `map`s over one dict lookup per
@@ -61,9 +63,9 @@ import struct
 from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
-from functools import cache, lru_cache, reduce
+from functools import cache, lru_cache
 from itertools import repeat
-from operator import add, and_, mul, or_, rshift, sub
+from operator import add, and_, mul, rshift, sub
 from typing import Protocol, cast
 
 from streams.dedup.shingles import MASK64, Shingler, fold, words
@@ -73,14 +75,21 @@ _MULT2 = (_MULT * _MULT) & MASK64
 _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
 _BAND_SALT = 0xD6E8FEB86659FD93
 ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is their hex)
-# seen (u32 s) | anchors (12 bytes): numbers (24-bit Bloom) | places (37-bit sketch) <<24 |
-# countries (17-bit sketch) << 61 | actors (17-bit sketch) << 78
-_HEAD = struct.Struct("<I12s")
-# Set sketches (see `_sketch`): places keep 3 slots of 12 bits, countries and actors 2 of 8.
-_PLACES = (3, 12)
+# seen (u32 s) | anchors (14 bytes): numbers (43-bit sketch) | places (34) << 43 |
+# countries (17) << 77 | actors (17) << 94
+_HEAD = struct.Struct("<I14s")
+_ANCHOR_BYTES = 14
+# Set sketches (see `sketch`): numbers keep 3 slots of 14 bits, places 3 of 11, countries and
+# actors 2 of 8. Numbers get the widest slots: a numbered series ("talks on Idlib (12)",
+# "(13)", ...) puts many near-identical texts under one band key, each compared with all.
+_NUMBERS = (3, 14)
+_NUMBER_BITS = _NUMBERS[0] * _NUMBERS[1] + 1
+_PLACES = (3, 11)
 _OTHERS = (2, 8)
 _OTHER_BITS = _OTHERS[0] * _OTHERS[1] + 1
 _PLACE_MASK = (1 << (_PLACES[0] * _PLACES[1] + 1)) - 1
+_NUMBER_MASK = (1 << _NUMBER_BITS) - 1
+_OTHERS_AT = _NUMBER_BITS + _PLACES[0] * _PLACES[1] + 1
 # Numbers in the folded key (Arabic-Indic digits are already ASCII there).
 _NUMBER = re.compile(r"\d{1,9}")
 
@@ -130,7 +139,7 @@ class Signature:
 
     body: int  # `bins` lanes of `bits` bits
     title: int  # `title_bins` lanes of `title_bits` bits
-    numbers: int  # 24-bit Bloom mask of the numbers in the text (0: none)
+    numbers: int  # sketch of the numbers in the text (0: none)
     places: int  # 24-bit Bloom mask of the tagged places (0: none)
     others: int  # 8-bit Bloom mask of the countries << 8 | 8-bit mask of the actors
     bands: tuple[bytes, ...]  # keys to store under (empty when the text has no words)
@@ -256,12 +265,11 @@ def _lane_digits(bits: int) -> bytes:
 
 
 def _numbers(text: str) -> int:
-    """24-bit Bloom mask of the numbers in `text` (digit runs never span a non-word character,
-    so the mask of a text is the union of its words' masks)."""
-    numbers = 0
-    for digits in _NUMBER.findall(text):
-        numbers |= 1 << ((((int(digits) * _MULT) & MASK64) * 24) >> 64)
-    return numbers
+    """The `sketch` of the numbers in `text` ("07" and "7" are one number)."""
+    found = _NUMBER.findall(text)
+    if not found:
+        return 0
+    return _sketch_of(tuple(sorted({str(int(d)) for d in found})), *_NUMBERS)
 
 
 @cache
@@ -295,7 +303,7 @@ def guards_pass(
     (or, not strict, none in common), or (strict) only one of them names any place; both name
     countries, or actors, but none in common. Numbers are a Bloom mask, the others `sketch`es
     (`others` = countries << 17 | actors)."""
-    if a_numbers and b_numbers and not a_numbers & b_numbers:
+    if a_numbers and b_numbers and not _may_overlap(a_numbers, b_numbers, *_NUMBERS):
         return False
     if strict_places and bool(a_places) != bool(b_places):
         return False  # one text names a place, the other none: they differ where it is named
@@ -345,7 +353,7 @@ class Signer:
 
     def _terms(self, word: str) -> int:
         h = self.shingler.token_hash(word)
-        return (h * _MULT2) & MASK64 | ((h * _MULT) & MASK64) << 64 | _numbers(word) << 128
+        return (h * _MULT2) & MASK64 | ((h * _MULT) & MASK64) << 64
 
     def sign(
         self,
@@ -384,7 +392,7 @@ class Signer:
             if ns:
                 del pairs[nt - 1]  # the pair straddling title and summary
             body_hashes = set(pairs)
-            numbers = reduce(or_, terms) >> 128
+            numbers = _numbers(f"{title} {summary}")
         else:
             sh = self.shingler
             title_hashes = sh.shingle(sh.token_hashes(title, True))
@@ -424,8 +432,8 @@ class NearIndex:
     """Band key -> recent items' compact entries, within a time window; decides near-duplicates.
 
     Entry layout (`NearConfig.entry_size` bytes, little-endian): item id (last 8 bytes) |
-    seen (u32 seconds) | anchors (12 bytes: numbers mask | places, countries and actors
-    sketches) | body signature | title signature."""
+    seen (u32 seconds) | anchors (14 bytes: numbers, places, countries and actors sketches) |
+    body signature | title signature."""
 
     def __init__(self, store: BandStore, window_seconds: float, config: NearConfig | None = None) -> None:
         self.store = store
@@ -442,7 +450,9 @@ class NearIndex:
             bytes.fromhex(item_id)[-_ID:].rjust(_ID, b"\0")
             + _HEAD.pack(
                 int(now) & 0xFFFFFFFF,
-                (sig.numbers | sig.places << 24 | sig.others << 61).to_bytes(12, "little"),
+                (sig.numbers | sig.places << _NUMBER_BITS | sig.others << _OTHERS_AT).to_bytes(
+                    _ANCHOR_BYTES, "little"
+                ),
             )
             + sig.body.to_bytes(cfg.body_bytes, "little")
             + sig.title.to_bytes(cfg.title_bytes, "little")
@@ -479,7 +489,8 @@ class NearIndex:
             for off in range(0, len(value), size):
                 seen, packed = unpack(value, off + _ID)
                 anchors = int.from_bytes(packed, "little")
-                numbers, places, others = anchors & 0xFFFFFF, (anchors >> 24) & _PLACE_MASK, anchors >> 61
+                numbers = anchors & _NUMBER_MASK
+                places, others = (anchors >> _NUMBER_BITS) & _PLACE_MASK, anchors >> _OTHERS_AT
                 if now - seen > window:
                     stale += 1
                     continue
@@ -574,29 +585,26 @@ def best(matches: Iterable[Match | None]) -> NearDecision:
     return NearDecision("near_duplicate", max(found, key=_rank))
 
 
-def probe_messages(item_id: str, sig: Signature, seen: float) -> list[tuple[str, dict[str, object]]]:
-    """(band key hex, message) for each probe key of `sig` (schemas/near_probe.schema.json):
-    what the exact stage sends to wire.near-probes, keyed by the band key."""
+def probe_chain(item_id: str, sig: Signature, seen: float) -> dict[str, object]:
+    """The near-duplicate probe of one item (schemas/near_probe.schema.json without the item
+    and exact decision the caller adds): every probe key of `sig`, whether to record the item
+    under it (its band keys), and the signature a band partition compares with. It visits the
+    partitions of its keys one after another (see `streams.pipeline.Pipeline.band_stage`)."""
+    keys = list(dict.fromkeys(sig.probes))
     stored = set(sig.bands)
-    body = f"{sig.body:x}"
-    title = f"{sig.title:x}" if sig.title else ""
-    return [
-        (
-            key.hex(),
-            {
-                "schema_version": 1,
-                "item_id": item_id,
-                "seen": seen,
-                "record": key in stored,
-                "body": body,
-                "title": title,
-                "numbers": sig.numbers,
-                "places": sig.places,
-                "others": sig.others,
-            },
-        )
-        for key in dict.fromkeys(sig.probes)
-    ]
+    return {
+        "schema_version": 1,
+        "item_id": item_id,
+        "seen": seen,
+        "keys": [key.hex() for key in keys],
+        "record": [key in stored for key in keys],
+        "body": f"{sig.body:x}",
+        "title": f"{sig.title:x}" if sig.title else "",
+        "numbers": sig.numbers,
+        "places": sig.places,
+        "others": sig.others,
+        "best": None,
+    }
 
 
 def probe_signature(message: dict[str, object]) -> Signature:
@@ -614,7 +622,18 @@ def probe_signature(message: dict[str, object]) -> Signature:
 
 
 def match_json(match: Match | None) -> dict[str, object] | None:
-    """A band answer's match as JSON (schemas/desk.schema.json)."""
+    """A match as JSON (schemas/near_probe.schema.json, desk.schema.json)."""
     if match is None:
         return None
     return {"id": match.item_id, "seen": match.seen, "body": match.body, "title": match.title}
+
+
+def better(a: dict[str, object] | None, b: dict[str, object] | None) -> dict[str, object] | None:
+    """The better of two JSON matches: more similar, then more recent (as `best` ranks)."""
+    if a is None or b is None:
+        return a or b
+
+    def rank(m: dict[str, object]) -> tuple[float, float]:
+        return (float(cast(float, m["body"])) + float(cast(float, m["title"])), float(cast(float, m["seen"])))
+
+    return a if rank(a) >= rank(b) else b

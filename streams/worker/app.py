@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import faust
+from aiokafka.partitioner import murmur2
 from faust.types import EventT, StreamT
 from mode import Service
 
@@ -140,6 +141,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
     desk_state = windowed_table("dedup-desk", DEDUP_DESK)
     fired = windowed_table("alerts-fired", STORIES)
     window_s = window.total_seconds()
+    probe_partitions = NEAR_PROBES.partition_count(settings)
+
+    def band_partition(key: str) -> int:
+        # The partition Kafka's default partitioner (murmur2, as Faust's producer uses) gives
+        # a band key: the band stage handles every key of a probe that lives where it runs.
+        return int(murmur2(key.encode("utf-8")) & 0x7FFFFFFF) % probe_partitions
 
     metrics = StageMetrics()
 
@@ -219,13 +226,13 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
             try:
                 probe = decode(event, "near_probe")
                 index = NearIndex(BandStore(WindowedStore(bands, window_s)), window_s, pipe.signer.config)
-                answer = pipe.band_stage(index, (event.key or b"").decode("ascii"), probe)
-                validate("desk", answer.value)
+                onward = pipe.band_stage(index, band_partition, probe)
+                validate(out_schemas[onward.target], onward.value)
             except Exception as exc:
                 await dead_letter("near", event, exc)
                 continue
             metrics.processing.labels("near").observe(time.perf_counter() - started)
-            await send("near", desk_out, answer.key, answer.value)
+            await send("near", out_topics[onward.target], onward.key, onward.value)
 
     @app.agent(desk_in, name="desk")
     async def desk(stream: StreamT[bytes]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from streams.dedup.desk import Out, StoryDesk, desk_key
+from streams.dedup.desk import Out, StoryDesk, desk_key, item_message
 from streams.dedup.exact import ExactDedup
 from streams.dedup.identity import content_hash, digest
 from streams.dedup.near import NearIndex
@@ -80,8 +80,11 @@ class Cluster:
     def send(self, topic: str, key: str, value: dict[str, Any]) -> None:
         validate(SCHEMAS.get(topic, "item"), value)
         self.offsets += 1
-        part = zlib.crc32(key.encode()) % self.partitions
+        part = self.partition_of(key)
         self.queues[(topic, part)].append((key, value, f"{part}:{self.offsets}"))
+
+    def partition_of(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.partitions
 
     def emit(self, outs: list[Out]) -> None:
         for out in outs:
@@ -105,7 +108,7 @@ class Cluster:
             self.emit(pipe.exact_stage(self.exact, WINDOW, item, float(value["_seen"]), src))
         elif topic == "near":
             index = NearIndex(self.bands, WINDOW, pipe.signer.config)
-            self.emit([pipe.band_stage(index, key, value)])
+            self.emit([pipe.band_stage(index, self.partition_of, value)])
         else:
             self.emit(StoryDesk(self.desk, clock=lambda: CLOCK).handle(key, value, src))
         return True
@@ -210,28 +213,26 @@ def test_replayed_records_repeat_outputs_but_never_change_a_decision() -> None:
     assert len(replayed.outputs["items"]) + len(replayed.outputs["duplicates"]) > len(tagged_items())
 
 
-def test_answers_before_the_item_and_resolves_before_the_story_are_kept() -> None:
+def test_a_question_that_arrives_before_the_story_waits_for_it() -> None:
     desk = StoryDesk({}, clock=lambda: CLOCK)
     store: dict[str, Any] = desk.store  # type: ignore[assignment]
     a, b = tagged_items()[0], tagged_items()[1]
     ka, kb = desk_key(a.id), desk_key(b.id)
     exact = {"kind": "new", "story_id": b.id, "duplicate_of": None, "reason": None, "text_changed": False}
-    # b's only band answer (b nearly duplicates a) arrives before b's own item message ...
+    # b nearly duplicates a (its probe found a's entry) and asks a's desk for a's story ...
     match = {"id": ka, "seen": 1.0, "body": 0.9, "title": 1.0}
-    assert desk.handle(kb, {"type": "answer", "item_id": b.id, "band": "00" * 8, "match": match}) == []
-    outs = desk.handle(
-        kb, {"type": "item", "item": b.with_story(b.id).to_json(), "exact": exact, "probes": 1, "seen": 2.0}
-    )
+    outs = desk.handle(kb, item_message(b.with_story(b.id).to_json(), exact, 2.0, match))
     assert [(o.target, o.key, o.value["type"]) for o in outs] == [("desk", ka, "resolve")]
-    # ... and b's question reaches a before a's own item message does.
+    # ... before a's own item message reaches its desk: the question waits there.
     assert desk.handle(ka, outs[0].value) == []
     a_exact = {**exact, "story_id": a.id}
-    outs = desk.handle(
-        ka, {"type": "item", "item": a.with_story(a.id).to_json(), "exact": a_exact, "probes": 0, "seen": 1.0}
-    )
+    outs = desk.handle(ka, item_message(a.with_story(a.id).to_json(), a_exact, 1.0, None))
     assert [o.target for o in outs] == ["items", "stories", "desk"]
     outs = desk.handle(kb, outs[2].value)
     assert [o.target for o in outs] == ["duplicates", "stories"]
     dup = outs[0].value
     assert (dup["story_id"], dup["duplicate_of"], dup["reason"]) == (a.id, a.id, "similar_text")
     assert store[kb]["state"] == store[ka]["state"] == "final"
+    # The same item again (a replayed band stage) repeats its outputs, decides nothing new.
+    again = desk.handle(kb, item_message(b.with_story(b.id).to_json(), exact, 2.0, match))
+    assert [o.target for o in again] == ["duplicates", "stories"] and store[kb]["state"] == "final"

@@ -78,7 +78,7 @@ def test_template_twin_with_other_numbers_and_place_is_new() -> None:
 
 
 def _places(*names: str) -> int:
-    return sketch(names, 3, 12)
+    return sketch(names, 3, 11)
 
 
 def _others(countries: tuple[str, ...], actors: tuple[str, ...]) -> int:
@@ -91,38 +91,40 @@ def test_anchor_guard_rules() -> None:
     assert not guards_pass(0, ab, 0, 0, ac, 0)  # neither holds the other
     assert guards_pass(0, ab, 0, 0, ac, 0, strict_places=False)  # overlap is enough
     assert not guards_pass(0, a, 0, 0, 0, 0)  # only one names a place
-    assert not guards_pass(0b1, 0, 0, 0b10, 0, 0)  # numbers disjoint
+    n12, n7, n12_30 = sketch(["12"], 3, 14), sketch(["7"], 3, 14), sketch(["12", "30"], 3, 14)
+    assert not guards_pass(n12, 0, 0, n7, 0, 0)  # numbers disjoint
+    assert guards_pass(n12_30, 0, 0, n12, 0, 0)  # numbers shared
     assert not guards_pass(0, 0, _others(("SY",), ()), 0, 0, _others(("IQ",), ()))  # countries
     assert not guards_pass(0, 0, _others((), ("putin",)), 0, 0, _others((), ("erdogan",)))  # actors
-    assert guards_pass(0b11, 0, _others(("SY", "TR"), ("putin",)), 0b10, 0, _others(("TR",), ("putin",)))
+    assert guards_pass(n12_30, 0, _others(("SY", "TR"), ("putin",)), n12, 0, _others(("TR",), ("putin",)))
 
 
 def test_place_sketches_tell_every_pair_of_single_places_apart() -> None:
     # The Bloom masks this replaced merged 1 in 24 such pairs ("truce talks in Mosul" / "in Gaza City").
     names = [f"place-{i}" for i in range(300)]
-    clashes = sum(_may_nest(_places(x), _places(y), 3, 12) for x in names for y in names if x < y)
-    assert clashes <= 20  # 12-bit hashes: about 11 of 44,850 pairs collide
+    clashes = sum(_may_nest(_places(x), _places(y), 3, 11) for x in names for y in names if x < y)
+    assert clashes <= 40  # 11-bit hashes: about 22 of 44,850 pairs collide
 
 
 def test_truncated_sketches_still_bound_what_a_set_can_hold() -> None:
     big = [f"p{i}" for i in range(10)]
     full = _places(*big)
-    assert _may_nest(full, _places(*big[:2]), 3, 12)  # a subset always may nest
-    assert _may_nest(full, _places(*big[7:]), 3, 12)
+    assert _may_nest(full, _places(*big[:2]), 3, 11)  # a subset always may nest
+    assert _may_nest(full, _places(*big[7:]), 3, 11)
     # A set with a place the big one lacks, below the big one's largest kept hash, cannot nest.
-    kept, truncated = _unsketch(full, 3, 12)
+    kept, truncated = _unsketch(full, 3, 11)
     assert truncated and len(kept) == 3
 
     def hash_of(name: str) -> int:
-        return min(_unsketch(_places(name), 3, 12)[0])
+        return min(_unsketch(_places(name), 3, 11)[0])
 
     outsider = next(
         n for n in (f"x{i}" for i in range(10_000)) if hash_of(n) < max(kept) and hash_of(n) not in kept
     )
-    assert not _may_nest(full, _places(outsider), 3, 12)
+    assert not _may_nest(full, _places(outsider), 3, 11)
     # Above the largest kept hash nothing is known: it may be one of the big set's places.
     unknown = next(n for n in (f"y{i}" for i in range(10_000)) if hash_of(n) > max(kept))
-    assert _may_nest(full, _places(unknown), 3, 12)
+    assert _may_nest(full, _places(unknown), 3, 11)
 
 
 def test_window_expires_entries() -> None:
@@ -233,3 +235,17 @@ def test_fast_signature_equals_the_shingler_path() -> None:
 def test_signing_folds_title_and_summary_as_separate_folds_would(title: str, summary: str) -> None:
     signer = Signer()
     assert signer.sign(title, summary) == signer.sign(fold(title), fold(summary), normalized=True)
+
+
+def test_a_numbered_series_of_one_headline_never_merges() -> None:
+    # Formulaic texts that differ in one number share every band key, so each is compared
+    # with the whole bucket: a 1-in-24 Bloom collision merged 18% of these; sketches none.
+    signer, index = Signer(), NearIndex({}, WINDOW)
+    summary = "بحث الرئيسان الروسي والتركي هاتفيا الوضع في محافظة إدلب السورية وسبل تثبيت الهدنة."
+    kinds = [
+        index.decide(
+            f"{n:032x}", signer.sign(f"مفاوضات جديدة للتوصل لوقف إطلاق النار في إدلب ({n})", summary), n
+        ).kind
+        for n in range(1000)
+    ]
+    assert kinds.count("near_duplicate") == 0
