@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     feeds_sub.add_parser("status", help="last fetch, HTTP status, items, error streak and next due time")
 
     sub.add_parser("worker", help="run the Faust worker (tag, dedup, alert) and its web server")
+    sub.add_parser(
+        "publish", help="run the exactly-once publisher (wire.outbox to wire.items/alerts); workers start one"
+    )
     sub.add_parser("topics", help="create the declared topics and list them")
 
     annotate = sub.add_parser("annotate", help="tag, dedup and evaluate rules over JSON Lines")
@@ -146,6 +149,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from streams.worker.run import run_worker
 
         return run_worker(settings, loglevel=args.log_level)
+    if command == "publish":
+        from streams.worker.publisher import run_publisher
+
+        return run_publisher(settings)
     if command == "topics":
         from streams.kafka.admin import ensure_topics
         from streams.topics import ALL_TOPICS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import subprocess
 import time
 from datetime import timedelta
 from typing import Any
@@ -40,7 +41,7 @@ from streams.topics import (
 )
 from streams.worker import codecs
 from streams.worker.metrics import StageMetrics
-from streams.worker.publisher import Publisher, outbox_record
+from streams.worker.publisher import outbox_record, start_child, stop_child
 from streams.worker.store import BandStore, WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
@@ -318,18 +319,19 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
 
         app.timer(settings.rules_reload_interval)(reload_rules)
 
-    # The exactly-once boundary runs beside the agents, in its own thread.
-    publisher = Publisher(settings)
+    # The exactly-once boundary runs beside the agents, in a child process of the worker.
+    children: list[subprocess.Popen[bytes]] = []
 
     class _Publishing(Service):
         async def on_start(self) -> None:
-            publisher.start()
+            children.append(start_child(settings))
 
         async def on_stop(self) -> None:
-            await asyncio.get_running_loop().run_in_executor(None, publisher.stop)
+            for child in children:
+                await asyncio.get_running_loop().run_in_executor(None, stop_child, child)
 
     app.service(_Publishing)
-    app.publisher = publisher  # type: ignore[attr-defined]  # for /health and tests
+    app.publisher_children = children  # type: ignore[attr-defined]  # for /health
 
     # Alert delivery: the SSE hub and webhook runners start and stop with the app.
     from streams.delivery.service import attach_delivery

@@ -28,6 +28,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from typing import Any
@@ -76,6 +80,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._recall: set[TopicPartition] = set()
+        self.parent: int | None = None  # pid of the worker that runs this publisher, if any
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -88,6 +93,11 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def _orphaned(self) -> bool:
+        # Run as a worker's child, the publisher ends when its worker is gone (even SIGKILLed):
+        # the worker's successor starts its own, whose producer aborts this one's transaction.
+        return self.parent is not None and os.getppid() != self.parent
+
     @property
     def alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -95,7 +105,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
     def _run(self) -> None:
         # Never gives up: a broker outage or a fenced producer ends one session, the next
         # starts after a pause (and rebuilds what it has published from the outbox).
-        while not self._stop.is_set():
+        while not self._stop.is_set() and not self._orphaned():
             try:
                 self._session()
             except Exception:
@@ -121,7 +131,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
             # Fences an earlier producer with this id and aborts its open transaction.
             producer.init_transactions()
             consumer.subscribe([self.topic], listener=self)
-            while not self._stop.is_set():
+            while not self._stop.is_set() and not self._orphaned():
                 batch = consumer.poll(timeout_ms=_IDLE_POLL_MS)
                 if self._recall:
                     self._recall_assigned(consumer)
@@ -230,3 +240,37 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
             return n
         finally:
             reader.close()
+
+
+def run_publisher(settings: Settings) -> int:
+    """`wirewatch publish`: the publisher in the foreground until SIGINT/SIGTERM (or, started by
+    a worker with WIREWATCH_PUBLISHER_PARENT set, until that worker is gone)."""
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s")
+    publisher = Publisher(settings)
+    parent = os.environ.get(_PARENT_ENV)
+    if parent:
+        publisher.parent = int(parent)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: publisher._stop.set())
+    publisher._run()
+    return 0
+
+
+_PARENT_ENV = "WIREWATCH_PUBLISHER_PARENT"
+
+
+def start_child(settings: Settings) -> subprocess.Popen[bytes]:
+    """The worker's publisher, in its own process: it gets a core of its own instead of
+    competing with Faust's event loop for the GIL, and ends when the worker does."""
+    env = {**os.environ, _PARENT_ENV: str(os.getpid())}
+    return subprocess.Popen([sys.executable, "-m", "streams", "publish"], env=env)
+
+
+def stop_child(child: subprocess.Popen[bytes], timeout: float = 15.0) -> None:
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(5)
