@@ -39,6 +39,8 @@ import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from streams.records import RawItem
+
 DATA = Path(__file__).with_name("data") / "labelled.jsonl"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "data" / "seed" / "aljazeera-idlib-ceasefire.ar.txt"
 
@@ -576,3 +578,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def as_raw(row: Item, tag: str) -> RawItem:
+    """A labelled row as a raw feed item with its own id, GUID and URL under `tag` (so two
+    copies of one text share nothing exact but the content), for the worker and the stages."""
+    from streams.dedup.identity import content_hash, digest
+    from tests.support import make_raw
+
+    url = f"https://news.example/{tag}/{row.id}"
+    return make_raw(
+        digest(tag, row.id),
+        title=row.title,
+        summary=row.summary,
+        lang=row.lang,
+        guid=f"urn:{tag}:{row.id}",
+        url=url,
+        canonical_url=url,
+        content_hash=content_hash(row.title, row.summary),
+    )

@@ -15,13 +15,11 @@ import pytest
 
 from streams.dedup.desk import Out, StoryDesk, desk_key, item_message
 from streams.dedup.exact import ExactDedup
-from streams.dedup.identity import content_hash, digest
 from streams.dedup.near import NearIndex
 from streams.pipeline import Pipeline
 from streams.records import Item, validate
 from streams.settings import DEFAULT_RULES_FILE
-from tests.dedup.make_labelled_set import load
-from tests.support import make_raw
+from tests.dedup.make_labelled_set import as_raw, load
 
 WINDOW = 7 * 86400.0
 SCHEMAS = {
@@ -46,20 +44,7 @@ def tagged_items() -> tuple[Item, ...]:
     rng = random.Random(7)
     rows = list(rows)
     rng.shuffle(rows)
-    out = []
-    for row in rows[:300]:
-        ident = digest("test", row.id)
-        raw = make_raw(
-            ident,
-            title=row.title,
-            summary=row.summary,
-            lang=row.lang,
-            url=f"https://example.com/{row.id}",
-            canonical_url=f"https://example.com/{row.id}",
-            content_hash=content_hash(row.title, row.summary),
-        )
-        out.append(pipeline().tag(raw))
-    return tuple(out)
+    return tuple(pipeline().tag(as_raw(row, "test")) for row in rows[:300])
 
 
 class Cluster:

@@ -23,15 +23,15 @@ import orjson
 import pytest
 from kafka import KafkaProducer
 
-from streams.dedup.identity import content_hash, digest
+from streams.dedup.identity import digest
 from streams.dedup.near import NearIndex, Signature
 from streams.pipeline import Pipeline
 from streams.records import RawItem
 from streams.settings import DEFAULT_RULES_FILE, Settings
 from streams.topics import DUPLICATES, ITEMS, RAW, TAGGED
 from tests.dedup.make_labelled_set import Item as Labelled
-from tests.dedup.make_labelled_set import load
-from tests.support import free_port, make_raw, read_topic, start_worker, wait_for, wait_healthy
+from tests.dedup.make_labelled_set import as_raw, load
+from tests.support import free_port, read_topic, start_worker, wait_for, wait_healthy
 
 pytestmark = pytest.mark.integration
 PARTITIONS = 4
@@ -123,19 +123,8 @@ def _pairs() -> tuple[list[tuple[Labelled, Labelled]], list[tuple[Labelled, Labe
 
 
 def _raw(row: Labelled, tag: str) -> tuple[str, bytes]:
-    """A raw item for a labelled row: its own id, URL and GUID (nothing exact in common)."""
-    ident = digest("dd", tag, row.id)
-    raw = make_raw(
-        ident,
-        title=row.title,
-        summary=row.summary,
-        lang=row.lang,
-        guid=f"urn:{tag}:{row.id}",
-        url=f"https://news.example/{tag}/{row.id}",
-        canonical_url=f"https://news.example/{tag}/{row.id}",
-        content_hash=content_hash(row.title, row.summary),
-    )
-    return ident, orjson.dumps(raw.to_json())
+    raw = as_raw(row, tag)
+    return raw.id, orjson.dumps(raw.to_json())
 
 
 def _publish(group: Group, rows: list[tuple[Labelled, str]]) -> list[str]:
