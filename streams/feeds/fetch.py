@@ -109,7 +109,8 @@ class Fetcher:
     async def aclose(self) -> None:
         # Bounded: a connection that will not close cleanly must not keep the poller alive.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._client.aclose(), CLOSE_TIMEOUT_S)
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await self._client.aclose()
 
     async def fetch(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None

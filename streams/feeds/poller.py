@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TextIO
 from urllib.parse import urlsplit
 
@@ -117,15 +117,12 @@ class _Publisher:
     async def _run(self) -> None:
         while True:
             batch = [await self._queue.get()]
-            deadline = time.monotonic() + BATCH_LINGER_S
-            while len(batch) < BATCH_MAX:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    batch.append(await asyncio.wait_for(self._queue.get(), remaining))
-                except TimeoutError:
-                    break
+            # Linger, then take what has arrived. Not wait_for(queue.get()): on Python 3.11 it
+            # can swallow a cancellation that arrives as the get completes, and then this task
+            # never ends (a stopping poller hung on it in the 10,000-feed benchmark).
+            await asyncio.sleep(BATCH_LINGER_S)
+            while len(batch) < BATCH_MAX and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
             error: BrokerError | None = None
             try:
                 pairs = [(items, state) for items, state, _ in batch]
@@ -154,11 +151,10 @@ class _Publisher:
         if self._busy is not None and not self._busy.done():
             log.info("waiting for the transaction in progress")
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._busy), CLOSE_WAIT_S)
+                await asyncio.wait([self._busy], timeout=CLOSE_WAIT_S)
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, BaseException):
-                await self._task
+            await asyncio.wait([self._task], timeout=SHUTDOWN_WAIT_S)
 
 
 class Poller:
@@ -276,7 +272,8 @@ class Poller:
                             heapq.heappush(due, (at, counter := counter + 1, feed.url))
                 wait = min(MAX_IDLE_S, max(0.0, due[0][0] - time.time()) if due else MAX_IDLE_S)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), wait)
+                    async with asyncio.timeout(wait):
+                        await stop.wait()
         finally:
             log.info("stopping: %d polls in progress", len(running))
             for task in list(running):
@@ -417,8 +414,15 @@ class Poller:
             hint_cap=self.settings.poll_backoff_max,
             rng=self.rng,
         )
+        # Fixed-rate: a poll that started late (the poller was busy) keeps its phase, so the
+        # even spread of due times survives a busy minute instead of clumping where it ended.
+        due, period = state.next_due, timedelta(seconds=interval)
+        anchored = None
+        if due is not None and state.error_streak == 0 and due <= now < due + period:
+            anchored = due + period
         return state.succeeded(
             now=now,
+            next_due=anchored,
             status=result.status or 200,
             etag=result.etag,
             last_modified=result.last_modified,

@@ -80,8 +80,10 @@ class FeedState:
         item_rate: float | None = None,
         moved_to: str | None = None,
         anomaly: str | None = None,
+        next_due: datetime | None = None,
     ) -> FeedState:
-        """The state after a good fetch: new validators, ids remembered, streak reset."""
+        """The state after a good fetch: new validators, ids remembered, streak reset; next due
+        `interval` seconds from now, or at `next_due` when the scheduler fixes it."""
         listed = entries if status != 304 else self.last_entries
         limit = min(RECENT_IDS_MAX, max(RECENT_MIN, RECENT_DOCUMENTS * listed))
         return replace(
@@ -95,7 +97,7 @@ class FeedState:
             last_error=None,
             last_fetch=now,
             last_success=now,
-            next_due=now + timedelta(seconds=interval),
+            next_due=next_due or now + timedelta(seconds=interval),
             items_published=self.items_published + published,
             moved_to=moved_to or self.moved_to,
             interval=interval,

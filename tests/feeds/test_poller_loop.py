@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,20 @@ def test_feeds_file_changes_are_picked_up_while_running(
         driver.loop.run_until_complete(run())
         assert dict(farm.requests) == {0: 1, 1: 1, 2: 1}
         assert [f.url for f in driver.poller.feeds] == [farm.url(1), farm.url(2)]
+
+
+def test_a_late_poll_keeps_its_phase_an_early_or_failed_one_does_not(
+    make_settings: MakeSettings, drivers: list[Driver]
+) -> None:
+    now = [datetime(2020, 2, 21, 16, 0, tzinfo=UTC)]
+    with running_farm(FarmConfig(feeds=1)) as farm:
+        feed = FeedConfig(url=farm.url(0))
+        settings = make_settings(feeds=(feed,), poll_interval=60, poll_interval_min=60, poll_interval_max=60)
+        driver = Driver(settings, MemoryStore(), clock=lambda: now[0])
+        drivers.append(driver)
+        first = driver.poll_feed(feed).state.next_due
+        assert first == now[0] + timedelta(seconds=60)
+        now[0] = first + timedelta(seconds=7)  # the poller was busy: 7 s late
+        assert driver.poll_feed(feed).state.next_due == first + timedelta(seconds=60)
+        now[0] += timedelta(seconds=1)  # polled before it was due (--once): from now
+        assert driver.poll_feed(feed).state.next_due == now[0] + timedelta(seconds=60)
