@@ -11,6 +11,7 @@ English ones must be capitalised.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor
@@ -40,8 +41,10 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "\u0640"
 
 
-def name_keys(surface: str, stop: frozenset[str]) -> list[str]:
-    """The keys a person found as `surface` is written with later: full name, then surname.
+@lru_cache(maxsize=4096)
+def name_keys(surface: str, stop: frozenset[str]) -> tuple[str, ...]:
+    """The keys a person found as `surface` is written with later: full name, then surname
+    (cached: the same people are named over and over).
 
     The surname is the last word of a name of two words or more, unless it is short, a
     regnal number, one of `stop` (connectors and not_names keys: بن, al), or follows a
@@ -49,7 +52,6 @@ def name_keys(surface: str, stop: frozenset[str]) -> list[str]:
     """
     full = phrase_key(surface)
     words = full.split(" ")
-    keys = [full]
     last = words[-1]
     if (
         len(words) > 1
@@ -58,8 +60,8 @@ def name_keys(surface: str, stop: frozenset[str]) -> list[str]:
         and last not in _ORDINALS
         and words[-2] not in stop
     ):
-        keys.append(last)
-    return keys
+        return full, last
+    return (full,)
 
 
 def _occurrences(key: str, name: str) -> Iterator[tuple[int, int]]:

@@ -92,8 +92,8 @@ class Tagger:
         not_after = after and gazetteer.not_after
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
-        # unambiguous country (the context) is known.
-        resolved: list[tuple[Match[Entry], Entry]] = []
+        # unambiguous country (the context) is known. A resolved match's payload is its reading.
+        resolved: list[Match[Entry]] = []
         ambiguous: list[tuple[int, list[Match[Entry]]]] = []
         for group in groups:
             if len(group) == 1:
@@ -106,7 +106,7 @@ class Tagger:
                     continue
                 if entry.country:
                     context.add(entry.country)
-                resolved.append((match, entry))
+                resolved.append(match)
             else:
                 payloads = [m.payload for m in group]
                 if any(e.kind == "block" for e in payloads):
@@ -121,13 +121,13 @@ class Tagger:
                 if len(countries) == 1 and None not in countries:
                     context.update(c for c in countries if c)
                 ambiguous.append((len(resolved), group))
-                resolved.append((group[0], payloads[0]))
+                resolved.append(group[0])
         for i, group in ambiguous:
             entry = _choose([m.payload for m in group], context)
-            resolved[i] = (next(m for m in group if m.payload is entry), entry)
+            resolved[i] = next(m for m in group if m.payload is entry)
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         if found_actors:
-            taken = chain(((m.start, m.end) for m, _ in resolved), ((f.start, f.end) for f in found_actors))
+            taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
         return self._tags(text, lang, resolved, found_actors, plain_arabic=folded.plain_arabic)
 
@@ -142,10 +142,10 @@ class Tagger:
         return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
 
     def _patterns(
-        self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[tuple[Match[Entry], Entry]]
+        self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[Match[Entry]]
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py)."""
-        extent_ends = [m.extent[1] for m, _ in resolved]
+        extent_ends = [m.extent[1] for m in resolved]
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
@@ -154,12 +154,12 @@ class Tagger:
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
             start, end = group[-1].start, group[-1].end
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
-            if i < len(resolved) and resolved[i][0].extent[0] < end:
+            if i < len(resolved) and resolved[i].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
             if out and start < out[-1].end:
                 continue
             if item is None:
-                known = [(m.start, m.end, e.kind, e.country) for m, e in resolved]
+                known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                 item = Item(folded.original, known, folded)
             # One trigger word nearly always; several readings are tried in role order.
             roles = [group[0].payload.trigger] if len(group) == 1 else _roles(group)
@@ -174,7 +174,7 @@ class Tagger:
         self,
         text: str,
         lang: str | None,
-        resolved: list[tuple[Match[Entry], Entry]],
+        resolved: list[Match[Entry]],
         found: list[Found],
         *,
         plain_arabic: bool = False,
@@ -183,22 +183,23 @@ class Tagger:
         if found:
             if len(found) == 1:  # the usual case: one comparison per name, no generator
                 lo, hi = found[0].start, found[0].end
-                resolved = [(m, e) for m, e in resolved if not (lo <= m.start and m.end <= hi)]
+                resolved = [m for m in resolved if not (lo <= m.start and m.end <= hi)]
             else:
                 spans = [(f.start, f.end) for f in found]
                 kept = []
-                for m, e in resolved:
+                for m in resolved:
                     for lo, hi in spans:
                         if lo <= m.start and m.end <= hi:
                             break
                     else:
-                        kept.append((m, e))
+                        kept.append(m)
                 resolved = kept
         countries: set[str] = set()
         places: set[str] = set()
         actors: dict[str, Actor] = {}
         mentions: list[Mention] = []
-        for match, entry in resolved:
+        for match in resolved:
+            entry = match.payload
             actor = entry.actor
             if actor is not None:
                 actors[actor.id] = actor
