@@ -80,7 +80,18 @@ def evaluate(config: NearConfig, use_anchors: bool = True) -> tuple[float, float
     return precision, tp / (tp + fn), errors
 
 
-_VOCABULARY = [f"w{i:x}" for i in range(50_000)]
+def _word(i: int) -> str:
+    """The i-th made-up word: letters only, like real words (digits inside a word would count
+    as numbers for the anchor guard, which real prose words never carry)."""
+    letters = []
+    i += 26 * 26  # at least three letters
+    while i:
+        i, r = divmod(i, 26)
+        letters.append(chr(ord("a") + r))
+    return "".join(letters)
+
+
+_VOCABULARY = [_word(i) for i in range(50_000)]
 
 
 def _synthetic(n: int, rng: random.Random) -> list[tuple[str, str, tuple[str, ...]]]:
