@@ -106,7 +106,7 @@ def make_story(n: int, run: str, rng: random.Random) -> Story:
 @dataclass
 class ChaosPlan:
     items: int = 10_000
-    rate: float = 50.0  # stories released per second
+    rate: float = 40.0  # stories released per second
     worker_kills: int = 5
     poller_kills: int = 2
     broker_restarts: int = 1
@@ -114,7 +114,7 @@ class ChaosPlan:
     republish: float = 0.1
     partitions: int = 4
     gap: tuple[float, float] = (3.0, 6.0)  # seconds between one recovery and the next kill
-    recovery_wait: float = 45.0  # give up waiting for steady state after this, then go on
+    recovery_wait: float = 30.0  # give up waiting for steady state after this, then go on
     drain_timeout: float = 180.0
     seed: int = 7
 
@@ -132,6 +132,7 @@ class Event:
     kind: str
     at: float
     released: int  # stories the feeds had listed when it happened
+    back: float = 0.0  # when the replacement was up (worker healthy, broker serving)
     recovery: float | None = None
 
 
@@ -190,6 +191,9 @@ class ChaosReport:
         out.append(
             f"unplanned exits (restarted): {self.unplanned_exits or 'none'}; took {self.seconds:.0f} s"
         )
+        late = [e.kind for e in self.events if e.released >= self.items.expected]
+        if late:
+            out.append(f"after the feeds had listed every story (less telling): {', '.join(late)}")
         return out + self.notes
 
 
@@ -330,11 +334,13 @@ class Monitor(threading.Thread):
         consumer.close()
         admin.close()
 
-    def steady_since(self, t0: float) -> float | None:
-        """Seconds from t0 to the first sample at which the pipeline is steady again."""
+    def steady_since(self, t0: float, back: float = 0.0) -> float | None:
+        """Seconds from t0 to the first sample at which the pipeline is steady again, not
+        before `back` (when the killed process's replacement was up: a sample taken just
+        after a kill still shows the dead process's last output)."""
         samples = list(self.samples)
         for i, (t, released, raw, items, lag) in enumerate(samples):
-            if t < t0 + 1.0:
+            if t < max(t0 + 1.0, back):
                 continue
             before = [x for x in samples[:i] if x[0] <= t - 2.0]
             grew = bool(before) and items > before[-1][3]
@@ -437,13 +443,16 @@ def _scenario(
             f"({feeds.released} of {plan.items} released)")  # fmt: skip
         if kind == "worker":
             worker.kill()
+            assert worker.proc is not None
+            wait_healthy(worker.proc, web, worker.log)
         elif kind == "poller":
             poller.kill()
         else:
             broker.stop()
             broker.start()
+        event.back = time.monotonic()
         events.append(event)
-        supervise(plan.recovery_wait, until=lambda e=event: monitor.steady_since(e.at) is not None)
+        supervise(plan.recovery_wait, until=lambda e=event: monitor.steady_since(e.at, e.back) is not None)
 
     # Drain: the feeds finish, the poller publishes the rest, the worker catches up.
     def drained() -> bool:
@@ -459,7 +468,7 @@ def _scenario(
     final_lag = total(group_lag(settings, [settings.app_id], topics=sources, exact=True))
     monitor.stop_event.set()
     for e in events:
-        e.recovery = monitor.steady_since(e.at)
+        e.recovery = monitor.steady_since(e.at, e.back)
     poller.stop()
     worker.stop()
     monitor.join(10)
@@ -534,7 +543,7 @@ def _trace(settings: Settings, lost: list[str]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--rate", type=float, default=40.0)
     parser.add_argument("--worker-kills", type=int, default=5)
     parser.add_argument("--poller-kills", type=int, default=2)
     parser.add_argument("--broker-restarts", type=int, default=1)
@@ -548,7 +557,7 @@ def main() -> None:
         broker_restarts=args.broker_restarts,
         seed=args.seed,
     )
-    report = run_chaos(plan, Settings().cache_dir)
+    report = run_chaos(plan, Settings().cache_dir, say=lambda line: print(line, flush=True))
     print("\n".join(report.lines()))
 
 
