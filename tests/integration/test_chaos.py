@@ -25,7 +25,7 @@ MAX_DUPLICATES = 0
 def test_nothing_lost_across_worker_and_poller_kills_and_a_broker_restart() -> None:
     plan = ChaosPlan(
         items=300,
-        rate=12.0,
+        rate=10.0,
         worker_kills=2,
         poller_kills=1,
         broker_restarts=1,
