@@ -1,6 +1,7 @@
 """Benchmark: one poller process against a farm of 10,000 feeds at one request per feed a minute.
 
 Run: python -m tests.benchmarks.bench_poller [--feeds 10000] [--hosts 50] [--latency 0.1] [--measure 240]
+     python -m tests.benchmarks.bench_poller --hostile 10    (memory and time over the hostile kinds)
 
 Starts an ephemeral local Kafka broker, the feed farm (tests/feedfarm.py) as its own process
 serving N normal feeds over `hosts` loopback addresses (each feed publishes an item every
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -44,7 +46,7 @@ from streams.kafka.admin import ensure_topics
 from streams.kafka.broker import LocalBroker
 from streams.settings import Settings
 from streams.topics import FEED_STATE, RAW
-from tests.feedfarm import FarmConfig
+from tests.feedfarm import HOSTILE, FarmConfig
 from tests.support import free_port
 
 GUID = re.compile(r"^farm-(\d+)-(-?\d+)$")
@@ -149,6 +151,61 @@ def measure(
     return (count1 - count0) / minutes, (cpu1 - cpu0) / (ended - started), peak, started, ended
 
 
+def hostile(copies: int) -> None:
+    """`--hostile N`: N copies of every hostile farm kind plus 100 normal feeds, one `poll --once`
+    with the default limits (10 MiB bodies, 64 fetches in flight): its exit, time and peak RSS."""
+    kinds = [kind for _ in range(copies) for kind in HOSTILE]
+    n = len(kinds) + 100
+    port = free_port()
+    code = (
+        "import asyncio\nfrom tests.feedfarm import Farm, FarmConfig\n"
+        f"farm = Farm(FarmConfig(feeds={n}, kinds={dict(enumerate(kinds))!r}, hosts=10, slow_delay=1.0))\n"
+        f"asyncio.run(farm.serve({port}, ready=lambda: print('ready', flush=True)))\n"
+    )
+    farm = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    assert farm.stdout is not None
+    farm.stdout.readline()
+    feeds = Path(tempfile.mkdtemp(prefix="wirewatch-hostile-")) / "feeds.txt"
+    feeds.write_text("".join(f"http://127.0.0.{1 + i % 10}:{port}/feed/{i}\n" for i in range(n)))
+    env = {
+        **os.environ,
+        "WIREWATCH_FEEDS_FILE": str(feeds),
+        "WIREWATCH_ALLOW_PRIVATE_FEEDS": "true",
+        "WIREWATCH_HTTP_TOTAL_TIMEOUT": "10",
+        "WIREWATCH_HTTP_TIMEOUT": "5",
+    }
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "streams",
+                "--log-level",
+                "error",
+                "poll",
+                "--once",
+                "--output",
+                os.devnull,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        farm.terminate()
+        farm.wait(10)
+    lines = [line for line in proc.stderr.splitlines() if line.startswith(("ok", "FAILED"))]
+    failed = sum(line.startswith("FAILED") for line in lines)
+    print(
+        f"{n} feeds ({len(kinds)} hostile, {len(HOSTILE)} kinds): exit {proc.returncode} in "
+        f"{time.monotonic() - started:.1f} s; peak RSS {usage.ru_maxrss / 1024:.0f} MB; "
+        f"{len(lines)} feeds reported, {failed} failed (as they should)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=10_000)
@@ -163,7 +220,11 @@ def main() -> None:
     parser.add_argument("--baseline", type=float, default=45.0, help="baseline window, seconds (0: skip)")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--per-host", type=int, default=8)
+    parser.add_argument("--hostile", type=int, default=0, help="only the hostile run, N copies of each kind")
     args = parser.parse_args()
+    if args.hostile:
+        hostile(args.hostile)
+        return
 
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-poller-"))
     log = work / "poller.log"
