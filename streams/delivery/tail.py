@@ -31,7 +31,10 @@ def iter_alerts(
     """Yield validated alerts from wire.alerts; stops after `timeout` seconds without one."""
     topic = ALERTS.full_name(settings)
     # No consumer group: a tail is a viewer, it must not steal partitions from services.
-    consumer = make_consumer(settings, enable_auto_commit=False, group_id=None)
+    # read_committed: alerts are published in transactions; an aborted one is not an alert.
+    consumer = make_consumer(
+        settings, enable_auto_commit=False, group_id=None, isolation_level="read_committed"
+    )
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
         assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
