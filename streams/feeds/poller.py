@@ -4,7 +4,7 @@ One asyncio loop drives every fetch (httpx.AsyncClient): a global and a per-host
 fetches in flight, each feed rescheduled by streams.feeds.schedule after its poll, first
 polls spread over a window. Parsing runs in a small thread pool so that a big document never
 stalls the loop, and Kafka publishing (kafka-python, blocking) runs in one thread that
-commits many feeds' polls per transaction (streams.feeds.store).
+commits many feeds' polls per transaction (streams.feeds.batching).
 """
 
 from __future__ import annotations
@@ -13,24 +13,24 @@ import asyncio
 import contextlib
 import functools
 import heapq
-import io
 import logging
 import random
-import signal
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from streams.errors import BrokerError, ConfigError
+from streams.errors import ConfigError
 from streams.feeds.assign import assigned
+from streams.feeds.batching import BatchPublisher
 from streams.feeds.feedlist import configured_feeds
 from streams.feeds.fetch import Fetcher, FetchResult
+from streams.feeds.lifecycle import close_loop, stop_on_signals, task_stack, timed
 from streams.feeds.metrics import PollMetrics
 from streams.feeds.newitems import NewItems, select_new
 from streams.feeds.parse import ParsedFeed, parse_feed
@@ -54,14 +54,8 @@ log = logging.getLogger(__name__)
 MAX_IDLE_S = 1.0
 # How often a changed feeds file is picked up by a running poller.
 FEEDS_FILE_CHECK_S = 10.0
-# Polls committed per Kafka transaction at most, and how long a batch waits to fill.
-BATCH_MAX = 500
-BATCH_LINGER_S = 0.05
-# How long a stopping poller waits for a transaction in progress to end, and for the other
-# tasks to wind down.
-CLOSE_WAIT_S = 60.0
+# How long a stopping poller waits for its polls to wind down.
 SHUTDOWN_WAIT_S = 10.0
-SLOW_COMMIT_S = 5.0
 PARSE_THREADS = 2
 # Feeds with no due time yet (or overdue after a restart) are spread by their phase over
 # their minimum interval, or over a proportional part of it when there are fewer than this
@@ -93,70 +87,6 @@ class FeedOutcome:
         )
 
 
-class _Publisher:
-    """Collects (items, state) of finished polls and commits them in batches, in one thread."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._queue: asyncio.Queue[tuple[Sequence[RawItem], FeedState, asyncio.Future[None]]] = (
-            asyncio.Queue()
-        )
-        self._task: asyncio.Task[None] | None = None
-        self._busy: asyncio.Future[None] | None = None
-
-    async def publish(self, items: Sequence[RawItem], state: FeedState) -> None:
-        """Return once the items and state are committed; BrokerError if that failed."""
-        if self._task is None or self._task.done():
-            # (Re)started lazily inside the running loop, which owns the queue and the task.
-            self._queue = asyncio.Queue()
-            self._task = asyncio.create_task(self._run(), name="publisher")
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((items, state, done))
-        await done
-
-    async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            # Linger, then take what has arrived. Not wait_for(queue.get()): on Python 3.11 it
-            # can swallow a cancellation that arrives as the get completes, and then this task
-            # never ends (a stopping poller hung on it in the 10,000-feed benchmark).
-            await asyncio.sleep(BATCH_LINGER_S)
-            while len(batch) < BATCH_MAX and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            error: BrokerError | None = None
-            try:
-                pairs = [(items, state) for items, state, _ in batch]
-                # Shielded: a stop cancels this task, never a transaction half-way (close()
-                # waits for it), so the store is not closed under a running commit.
-                started = time.monotonic()
-                self._busy = asyncio.ensure_future(asyncio.to_thread(self._store.publish, pairs))
-                await asyncio.shield(self._busy)
-                took = time.monotonic() - started
-                if took > SLOW_COMMIT_S:
-                    count = sum(len(items) for items, _ in pairs)
-                    log.warning("slow commit: %d feeds, %d items in %.1fs", len(pairs), count, took)
-            except BrokerError as exc:
-                error = exc  # each poll in the batch fails; the caller decides to stop
-            except Exception as exc:  # a store bug is as fatal as a broker failure
-                error = BrokerError(f"store failed: {exc!r}")
-            for _, _, done in batch:
-                if done.done():
-                    continue
-                if error is None:
-                    done.set_result(None)
-                else:
-                    done.set_exception(error)
-
-    async def close(self) -> None:
-        if self._busy is not None and not self._busy.done():
-            log.info("waiting for the transaction in progress")
-            with contextlib.suppress(Exception):
-                await asyncio.wait([self._busy], timeout=CLOSE_WAIT_S)
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.wait([self._task], timeout=SHUTDOWN_WAIT_S)
-
-
 class Poller:
     """Polls feeds into a Store; one feed's failure (or hostility) never affects another's."""
 
@@ -179,7 +109,7 @@ class Poller:
         self.rng = rng or random.Random()
         self.feeds: list[FeedConfig] = list(feeds if feeds is not None else self._assigned_feeds())
         self.states: dict[str, FeedState] = store.load_states()
-        self._publisher = _Publisher(store)
+        self._publisher = BatchPublisher(store)
         self._global = asyncio.Semaphore(settings.poll_concurrency)
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(settings.poll_per_host)
@@ -281,7 +211,7 @@ class Poller:
             if running:
                 _, stuck = await asyncio.wait(list(running), timeout=SHUTDOWN_WAIT_S)
                 for task in stuck:
-                    log.error("poll did not stop: %s", "".join(_stack(task)))
+                    log.error("poll did not stop: %s", task_stack(task))
         if fatal:
             raise fatal[0]
 
@@ -484,27 +414,7 @@ def run_poller(settings: Settings, *, once: bool, output: TextIO | None = None) 
     try:
         return loop.run_until_complete(_run(settings, once=once, output=output))
     finally:
-        _close_loop(loop)
-
-
-def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """asyncio.run's clean-up, but bounded: a task that does not stop is logged, not awaited
-    forever, so a stopping poller always exits."""
-    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        _, stuck = loop.run_until_complete(asyncio.wait(pending, timeout=SHUTDOWN_WAIT_S))
-        for task in stuck:
-            log.error("task still running at exit: %s", "".join(_stack(task)))
-    loop.run_until_complete(loop.shutdown_asyncgens())
-    loop.close()
-
-
-def _stack(task: asyncio.Task[object]) -> list[str]:
-    out = io.StringIO()
-    task.print_stack(limit=12, file=out)
-    return [out.getvalue()]
+        close_loop(loop)
 
 
 async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
@@ -512,7 +422,7 @@ async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLogger().level))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    installed = _stop_on_signals(loop, stop)
+    installed = stop_on_signals(loop, stop)
     store: Store = (
         JsonLinesStore(output) if output is not None else await asyncio.to_thread(KafkaStore, settings)
     )
@@ -539,41 +449,15 @@ async def _run(settings: Settings, *, once: bool, output: TextIO | None) -> int:
     finally:
         # Each step is bounded and timed, so a stop always ends and the log says what it waited for.
         if poller is not None:
-            with _timed("publisher and parse pool"):
+            with timed("publisher and parse pool"):
                 await poller.close()
-        with _timed("HTTP connections"):
+        with timed("HTTP connections"):
             await fetcher.aclose()
-        with _timed("Kafka producer"):
+        with timed("Kafka producer"):
             await asyncio.to_thread(store.close)
         for sig in installed:
             loop.remove_signal_handler(sig)
     return 0
-
-
-@contextlib.contextmanager
-def _timed(what: str) -> Iterator[None]:
-    started = time.monotonic()
-    yield
-    log.info("closed %s in %.1fs", what, time.monotonic() - started)
-
-
-def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> list[signal.Signals]:
-    """SIGINT/SIGTERM set `stop`: polls in flight are cancelled, nothing half-committed."""
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, _on_signal, sig, stop)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
-            continue
-        installed.append(sig)
-    return installed
-
-
-def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
-    if stop.is_set():  # a second signal: stop now
-        raise KeyboardInterrupt
-    log.info("received %s, stopping", sig.name)
-    stop.set()
 
 
 def _host(url: str) -> str:
