@@ -26,6 +26,7 @@ import argparse
 import collections
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,10 +209,13 @@ class Supervised:
         self.exits: list[str] = []
 
     def start(self) -> None:
+        cmd = [sys.executable, "-m", "streams", *self.args]
+        # If the harness itself dies (a test run killed on timeout), take the child along.
+        setpriv = shutil.which("setpriv")
+        if setpriv and threading.current_thread() is threading.main_thread():
+            cmd = [setpriv, "--pdeathsig", "KILL", "--", *cmd]
         with open(self.log, "ab") as handle:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streams", *self.args], env=self.env, stdout=handle, stderr=handle
-            )
+            self.proc = subprocess.Popen(cmd, env=self.env, stdout=handle, stderr=handle)
 
     def kill(self) -> None:
         assert self.proc is not None
