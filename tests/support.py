@@ -212,3 +212,19 @@ def worker_setup(bootstrap: str, data: Path, partitions: int = 4) -> tuple[dict[
     settings = Settings(bootstrap_servers=bootstrap, data_dir=data, topic_partitions=partitions)
     ensure_topics(settings)
     return env, web, settings
+
+
+def publishers_of(parents: set[int]) -> list[int]:
+    """Pids of live `wirewatch publish` processes started by any of `parents`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            environ = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        for parent in parents:
+            if f"WIREWATCH_PUBLISHER_PARENT={parent}".encode() in environ:
+                found.append(int(proc.name))
+    return found

@@ -321,16 +321,26 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
 
     # The exactly-once boundary runs beside the agents, in a child process of the worker.
     children: list[subprocess.Popen[bytes]] = []
+    stopping: list[bool] = []
 
     class _Publishing(Service):
         async def on_start(self) -> None:
             children.append(start_child(settings))
 
         async def on_stop(self) -> None:
+            stopping.append(True)
             for child in children:
                 await asyncio.get_running_loop().run_in_executor(None, stop_child, child)
 
+    async def keep_publishing() -> None:
+        # A publisher process that died (OOM, a stray kill) is replaced; /health shows the gap.
+        for i, child in enumerate(children):
+            if child.poll() is not None and not stopping:
+                log.error("publisher exited with code %s; starting another", child.returncode)
+                children[i] = start_child(settings)
+
     app.service(_Publishing)
+    app.timer(5.0)(keep_publishing)
     app.publisher_children = children  # type: ignore[attr-defined]  # for /health
 
     # Alert delivery: the SSE hub and webhook runners start and stop with the app.

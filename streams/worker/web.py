@@ -91,8 +91,15 @@ def register_views(app: faust.App, settings: Settings, metrics: StageMetrics | N
         assigned = len(app.consumer.assignment())
         ready = agents_up and assigned > 0 and not app.rebalancing
         stuck = watch.stuck()
+        # The worker's publisher process (streams/worker/publisher.py): items and alerts reach
+        # consumers only through it.
+        children = getattr(app, "publisher_children", [])
+        publisher = "ok" if children and all(c.poll() is None for c in children) else "down"
+        if publisher == "down" and ready and not stuck:
+            stuck = ["publisher"]
         body: dict[str, Any] = {
             "status": "stuck" if stuck else "ok" if ready else "starting",
+            "publisher": publisher,
             "version": __version__,
             "app": settings.app_id,
             "agents": sorted(app.agents.keys()),

@@ -31,7 +31,7 @@ from streams.settings import DEFAULT_RULES_FILE, Settings
 from streams.topics import DUPLICATES, ITEMS, RAW, TAGGED
 from tests.dedup.make_labelled_set import Item as Labelled
 from tests.dedup.make_labelled_set import as_raw, load
-from tests.support import free_port, read_topic, start_worker, wait_for, wait_healthy
+from tests.support import free_port, publishers_of, read_topic, start_worker, wait_for, wait_healthy
 
 pytestmark = pytest.mark.integration
 PARTITIONS = 4
@@ -150,22 +150,6 @@ def _decided(group: Group, ids: list[str]) -> dict[str, dict]:  # type: ignore[t
     return result
 
 
-def _publishers_of(parents: set[int]) -> list[int]:
-    """Pids of live `wirewatch publish` processes started by any of `parents`."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            environ = (proc / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        for parent in parents:
-            if f"WIREWATCH_PUBLISHER_PARENT={parent}".encode() in environ:
-                found.append(int(proc.name))
-    return found
-
-
 def _processed(port: int, stage: str) -> float:
     text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
     for line in text.splitlines():
@@ -222,12 +206,12 @@ def test_near_duplicates_meet_across_partitions_and_workers_and_survive_restart(
     assert _processed(port1, "desk") > 0 and _processed(port2, "desk") > 0
 
     # Kill both, start one worker with an empty data directory: state comes from the changelog.
-    assert len(_publishers_of({w1.pid, w2.pid})) == 2  # one publisher per worker
+    assert len(publishers_of({w1.pid, w2.pid})) == 2  # one publisher per worker
     for proc in (w1, w2):
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     # Their publishers (child processes) notice and end too: nothing is left holding the outbox.
-    wait_for(lambda: not _publishers_of({w1.pid, w2.pid}), 30, what="the killed workers' publishers to exit")
+    wait_for(lambda: not publishers_of({w1.pid, w2.pid}), 30, what="the killed workers' publishers to exit")
     group.start("w3")
     again = _publish(group, [(b, "again") for _, b in positives[:8]])
     decided = _decided(group, again)

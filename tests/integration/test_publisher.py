@@ -109,3 +109,32 @@ def test_each_key_once_across_repeats_restarts_and_a_crashed_transaction(
     committed = _committed_ids(settings)
     assert sorted(committed) == sorted(first + more)
     assert "ghost" not in committed and "ghost" in _published(settings)  # written, then aborted
+
+
+def test_the_worker_replaces_a_publisher_process_that_dies(kafka_bootstrap: str, tmp_path: Path) -> None:
+    import os
+    import signal
+
+    import httpx
+
+    from tests.support import publishers_of, start_worker, wait_healthy, worker_setup
+
+    env, web, _ = worker_setup(kafka_bootstrap, tmp_path / "w", partitions=1)
+    env["WIREWATCH_TOPIC_PREFIX"] = f"pubw{uuid.uuid4().hex[:8]}."
+    env["WIREWATCH_APP_ID"] = f"wirewatch-pubw-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        wait_healthy(worker, web, log)
+        [first] = wait_for(lambda: publishers_of({worker.pid}), 30, what="the worker's publisher")
+        os.kill(first, signal.SIGKILL)
+
+        def replaced() -> list[int]:
+            body = httpx.get(f"http://127.0.0.1:{web}/health", timeout=5).json()
+            found = publishers_of({worker.pid})
+            return found if body["publisher"] == "ok" and found and first not in found else []
+
+        assert wait_for(replaced, 30, what="a new publisher")
+    finally:
+        worker.terminate()
+        worker.wait(30)
