@@ -41,7 +41,7 @@ from streams.topics import (
 )
 from streams.worker import codecs
 from streams.worker.metrics import StageMetrics
-from streams.worker.publisher import outbox_record, start_child, stop_child
+from streams.worker.publisher import outbox_record, start_child, stop_child, worker_identity
 from streams.worker.store import BandStore, WindowedStore
 from streams.worker.transport import App
 from streams.worker.web import register_views
@@ -80,6 +80,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         # notices: 10 s instead of Faust's 60 s, so a replacement takes over quickly.
         broker_session_timeout=10.0,
         broker_heartbeat_interval=2.0,
+        # Static membership (KIP-345): a worker restarted on the same data dir (a supervisor
+        # restarting it after a crash) rejoins as the same member and gets its partitions back
+        # at once, without a rebalance and without waiting out the session timeout.
+        consumer_group_instance_id=f"{settings.app_id}-worker-{worker_identity(settings)}",
         # Low latency: commit often, do not batch sends for long.
         broker_commit_every=100,
         broker_commit_interval=1.0,
