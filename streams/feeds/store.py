@@ -29,12 +29,17 @@ from streams.topics import FEED_STATE, RAW
 
 log = logging.getLogger(__name__)
 
-# How long sends may take to be acknowledged before a transaction is given up (the
-# producer's own delivery timeout, 120 s by default, bounds each record as well).
-FLUSH_TIMEOUT_S = 120.0
+# How long sends may take to be acknowledged before a transaction is given up and retried
+# with a new producer. Short: after a broker restart kafka-python's transaction manager can
+# stop looking for the coordinator, and records would wait out the 120 s delivery timeout.
+FLUSH_TIMEOUT_S = 15.0
+# How long one batch is retried (each time with a new producer) before the poller gives up.
+OUTAGE_TIMEOUT_S = 300.0
+RETRY_PAUSE_S = 2.0
 # Bound on commit/abort, which kafka-python waits for without any timeout of its own: with
 # the broker gone they would block forever instead of failing loudly.
 END_TXN_TIMEOUT_S = 60.0
+ABORT_TIMEOUT_S = 5.0
 LOAD_TIMEOUT_S = 60.0
 
 
@@ -71,22 +76,51 @@ class KafkaStore:
         self._state_topic = FEED_STATE.full_name(settings)
         ensure_topics(settings, (RAW, FEED_STATE))
         try:
-            self._producer: KafkaProducer = make_producer(
-                settings,
-                transactional_id=transactional_id(settings),
-                client_id=f"{settings.app_id}-poller-{settings.poller_id}",
-            )
-            # Fences any earlier producer with this id and aborts its open transaction, so the
-            # state read next is final (read_committed stops at the first open transaction).
-            self._producer.init_transactions()
+            self._producer: KafkaProducer = self._new_producer()
         except KafkaError as exc:
             raise BrokerError(f"cannot start the transactional producer: {exc!r}") from exc
+
+    def _new_producer(self) -> KafkaProducer:
+        settings = self._settings
+        producer = make_producer(
+            settings,
+            transactional_id=transactional_id(settings),
+            client_id=f"{settings.app_id}-poller-{settings.poller_id}",
+        )
+        # Fences any earlier producer with this id and aborts its open transaction, so the
+        # state read next is final (read_committed stops at the first open transaction).
+        _bounded(producer.init_transactions, "init_transactions", END_TXN_TIMEOUT_S)
+        return producer
 
     def load_states(self) -> dict[str, FeedState]:
         return load_states(self._settings)
 
     def publish(self, batch: Batch) -> None:
-        """Commit every feed's items and new state atomically; BrokerError if Kafka fails."""
+        """Commit every feed's items and new state atomically; BrokerError if Kafka stays
+        unusable for OUTAGE_TIMEOUT_S. A failed transaction is retried whole with a new
+        producer, whose start aborts what the old one left open: a broker restart costs a
+        pause, never a duplicate or a poller that stops."""
+        deadline = time.monotonic() + OUTAGE_TIMEOUT_S
+        while True:
+            try:
+                self._publish_once(batch)
+                return
+            except BrokerError as exc:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("%s; retrying with a new producer in %.0f s", exc, RETRY_PAUSE_S)
+            time.sleep(RETRY_PAUSE_S)
+            old = self._producer
+            try:
+                old.close(timeout=0)
+            except Exception as exc:  # its unsent records are in the batch we retry
+                log.debug("closing the failed producer: %r", exc)
+            try:
+                self._producer = self._new_producer()
+            except KafkaError as exc:
+                log.warning("new producer not ready yet: %r", exc)
+
+    def _publish_once(self, batch: Batch) -> None:
         producer = self._producer
         try:
             producer.begin_transaction()
@@ -105,7 +139,8 @@ class KafkaStore:
 
     def _abort(self) -> None:
         try:
-            _bounded(self._producer.abort_transaction, "abort_transaction", END_TXN_TIMEOUT_S)
+            # Short: when the broker is unreachable the retry's new producer aborts it anyway.
+            _bounded(self._producer.abort_transaction, "abort_transaction", ABORT_TIMEOUT_S)
         except KafkaError as exc:  # fenced, fatal or unreachable: nothing was committed anyway
             log.error("abort_transaction failed: %r", exc)
 
