@@ -10,18 +10,18 @@ publishes those items exactly once. Consumers must read with isolation_level=rea
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, TextIO
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError, KafkaTimeoutError
+from kafka.errors import KafkaError
 from kafka.structs import TopicPartition
 
 from streams.errors import BrokerError, DecodeError
 from streams.feeds.state import FeedState
 from streams.kafka.admin import ensure_topics
+from streams.kafka.clients import bounded as _bounded
 from streams.kafka.clients import make_consumer, make_producer
 from streams.records import RawItem, dumps
 from streams.settings import Settings
@@ -149,30 +149,6 @@ class KafkaStore:
             self._producer.close(timeout=10)
         except KafkaError as exc:  # unsent records after a failure: already reported
             log.warning("closing the producer: %r", exc)
-
-
-def _bounded(call: Callable[[], None], what: str, timeout: float) -> None:
-    """Run a blocking kafka-python call in a daemon thread; KafkaTimeoutError after `timeout`.
-
-    A call that times out is left blocked in its thread; the poller stops on the BrokerError
-    that follows, and a daemon thread does not keep the process alive.
-    """
-    done = threading.Event()
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            call()
-        except BaseException as exc:  # handed to the caller's thread below
-            errors.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=target, name=f"kafka-{what}", daemon=True).start()
-    if not done.wait(timeout):
-        raise KafkaTimeoutError(f"{what} did not complete within {timeout:.0f}s")
-    if errors:
-        raise errors[0]
 
 
 def load_states(settings: Settings, timeout: float = LOAD_TIMEOUT_S) -> dict[str, FeedState]:

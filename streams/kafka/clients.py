@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaTimeoutError
 from kafka.serializer import Serializer
 
 from streams.settings import Settings
@@ -47,3 +50,29 @@ def make_consumer(settings: Settings, *topics: str, **overrides: Any) -> KafkaCo
     config.update(settings.kafka_python_config())
     config.update(overrides)
     return KafkaConsumer(*topics, **config)
+
+
+def bounded(call: Callable[[], None], what: str, timeout: float) -> None:
+    """Run a blocking kafka-python call in a daemon thread; KafkaTimeoutError after `timeout`.
+
+    kafka-python's init/commit/abort of a transaction wait without a timeout of their own, and
+    after a broker restart its transaction manager can stop looking for the coordinator: the
+    caller gets an error to act on (a new producer) instead of a hang. A call that times out is
+    left blocked in its thread; a daemon thread does not keep the process alive.
+    """
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            call()
+        except BaseException as exc:  # handed to the caller's thread below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name=f"kafka-{what}", daemon=True).start()
+    if not done.wait(timeout):
+        raise KafkaTimeoutError(f"{what} did not complete within {timeout:.0f}s")
+    if errors:
+        raise errors[0]

@@ -42,7 +42,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 
 from streams.dedup.once import OnceKeys
-from streams.kafka.clients import make_consumer, make_producer
+from streams.kafka.clients import bounded, make_consumer, make_producer
 from streams.records import validate
 from streams.settings import Settings
 from streams.topics import OUTBOX
@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 TRANSACTION_TIMEOUT_MS = 10_000
 _IDLE_POLL_MS = 200
 _RETRY_S = 2.0
+_TXN_TIMEOUT_S = 30.0
 
 
 def outbox_record(dedup: str, topic: str, key: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +130,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
         )
         try:
             # Fences an earlier producer with this id and aborts its open transaction.
-            producer.init_transactions()
+            bounded(producer.init_transactions, "init_transactions", _TXN_TIMEOUT_S)
             consumer.subscribe([self.topic], listener=self)
             while not self._stop.is_set() and not self._orphaned():
                 batch = consumer.poll(timeout_ms=_IDLE_POLL_MS)
@@ -140,7 +141,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
                 self.keys.trim(time.time())
         finally:
             consumer.close()
-            producer.close(timeout=5)
+            producer.close(timeout=0 if self._stop.is_set() else 5)
 
     # -- one transaction -------------------------------------------------------------------
 
@@ -165,13 +166,15 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
                             skipped += 1  # published before: an upstream replay
                 offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
             producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
-            producer.commit_transaction()
+            # Bounded: a commit stuck after a broker restart ends the session; the next one's
+            # new producer aborts the transaction and the batch is read again.
+            bounded(producer.commit_transaction, "commit_transaction", _TXN_TIMEOUT_S)
         except KafkaError:
             # Nothing of this batch happened: forget its keys, re-read it from the committed
             # offsets. A fenced or fatal producer raises again and ends the session.
             self.keys.discard(added)
             try:
-                producer.abort_transaction()
+                bounded(producer.abort_transaction, "abort_transaction", _TXN_TIMEOUT_S)
             finally:
                 for tp in batch:
                     committed = consumer.committed(tp)
