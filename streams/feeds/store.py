@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol, TextIO
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, ProducerFencedError
 from kafka.structs import TopicPartition
 
 from streams.errors import BrokerError, DecodeError
@@ -106,8 +106,8 @@ class KafkaStore:
                 self._publish_once(batch)
                 return
             except BrokerError as exc:
-                if time.monotonic() > deadline:
-                    raise
+                if _fenced(exc) or time.monotonic() > deadline:
+                    raise  # fenced: another poller with this id took over, it must not be fenced back
                 log.warning("%s; retrying with a new producer in %.0f s", exc, RETRY_PAUSE_S)
             time.sleep(RETRY_PAUSE_S)
             old = self._producer
@@ -149,6 +149,16 @@ class KafkaStore:
             self._producer.close(timeout=10)
         except KafkaError as exc:  # unsent records after a failure: already reported
             log.warning("closing the producer: %r", exc)
+
+
+def _fenced(exc: BaseException) -> bool:
+    """True if a producer with the same transactional id has fenced this one."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ProducerFencedError) or "ProducerFenced" in repr(seen):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def load_states(settings: Settings, timeout: float = LOAD_TIMEOUT_S) -> dict[str, FeedState]:
