@@ -27,7 +27,7 @@ from streams.dedup.near import (
     probe_chain,
     probe_signature,
 )
-from streams.records.models import Alert, Duplicate, Item, RawItem, utcnow
+from streams.records.models import Alert, Item, RawItem, utcnow
 from streams.tagging import Tagger
 
 
@@ -129,24 +129,6 @@ class Pipeline:
             places=item.places,
             countries=item.countries,
             actors=[a["id"] for a in item.actors],
-        )
-
-    @staticmethod
-    def duplicate_record(item: Item, decision: Decision, now: datetime) -> Duplicate:
-        assert decision.duplicate_of is not None and decision.reason is not None
-        raw = item.raw
-        return Duplicate(
-            id=raw.id,
-            duplicate_of=decision.duplicate_of,
-            story_id=decision.story_id,
-            kind=decision.kind,
-            reason=decision.reason,
-            text_changed=decision.text_changed,
-            feed=raw.feed,
-            url=raw.url,
-            title=raw.title,
-            fetched=raw.fetched,
-            detected=now,
         )
 
     @staticmethod

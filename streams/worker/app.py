@@ -141,7 +141,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         return table.tumbling(window, expires=2 * window)
 
     seen = windowed_table("dedup-seen", TAGGED)
-    # Near-duplicate index: band key -> packed entries (~48 B per item and band, as base64).
+    # Near-duplicate index: band key -> packed entries (50 B per item and band, as base64).
     bands = windowed_table("near-bands", NEAR_PROBES)
     desk_state = windowed_table("dedup-desk", DEDUP_DESK)
     fired = windowed_table("alerts-fired", STORIES)
