@@ -11,7 +11,6 @@ at-least-once, like every stage, and the stages recognise a repeated item by its
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from typing import TextIO
@@ -21,9 +20,10 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from streams.deadletter import Letter, ReplayPlan, plan_replay
-from streams.errors import BrokerError, ConfigError, InputError
+from streams.errors import BrokerError, InputError
 from streams.kafka.admin import retrying
-from streams.kafka.clients import make_consumer, make_producer
+from streams.kafka.clients import make_producer
+from streams.kafka.replay import records_to_end
 from streams.settings import Settings
 from streams.topics import DEADLETTER
 
@@ -41,30 +41,13 @@ def replay_group(settings: Settings, stage: str) -> str:
 def read_letters(settings: Settings, out_errors: TextIO | None = None) -> Iterator[Letter]:
     """Every dead letter now in the topic (committed records, in offset order per partition)."""
     topic = DEADLETTER.full_name(settings)
-    consumer = make_consumer(settings, group_id=None, isolation_level="read_committed")
-    try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise ConfigError(f"topic {topic!r} does not exist on {settings.bootstrap}")
-        parts = [TopicPartition(topic, p) for p in sorted(partitions)]
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        end = consumer.end_offsets(parts)
-        deadline = time.monotonic() + READ_TIMEOUT_S
-        while any(consumer.position(tp) < end[tp] for tp in parts):
-            if time.monotonic() > deadline:
-                raise BrokerError(f"could not read {topic} to its end within {READ_TIMEOUT_S:.0f} s")
-            for tp, records in sorted(consumer.poll(timeout_ms=500).items()):
-                for record in records:
-                    if record.offset >= end[tp]:
-                        continue
-                    try:
-                        yield Letter.parse(record.partition, record.offset, record.value)
-                    except InputError as exc:  # reported, never replayed, never fatal
-                        where = f"{topic}[{record.partition}]@{record.offset}"
-                        log.warning("skipping unreadable dead letter %s: %s", where, exc)
-    finally:
-        consumer.close()
+    for record in records_to_end(settings, topic, timeout=READ_TIMEOUT_S):
+        try:
+            yield Letter.parse(record.partition, record.offset, record.value)
+        except InputError as exc:  # reported, never replayed, never fatal
+            log.warning(
+                "skipping unreadable dead letter %s[%s]@%s: %s", topic, record.partition, record.offset, exc
+            )
 
 
 def frontiers(settings: Settings, admin: KafkaAdminClient, stages: set[str]) -> dict[tuple[str, int], int]:
