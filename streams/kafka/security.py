@@ -61,13 +61,19 @@ def sasl_password(settings: Settings) -> Redacted | None:
     return None
 
 
-def kafka_python_security(settings: Settings) -> dict[str, Any]:
-    """kafka-python keyword arguments (file paths for TLS)."""
+def _protocol_and_sasl(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments kafka-python and aiokafka spell alike: protocol and SASL."""
     cfg: dict[str, Any] = {"security_protocol": settings.security_protocol}
     if settings.sasl_mechanism:
         cfg["sasl_mechanism"] = settings.sasl_mechanism
         cfg["sasl_plain_username"] = settings.sasl_username
         cfg["sasl_plain_password"] = sasl_password(settings)
+    return cfg
+
+
+def kafka_python_security(settings: Settings) -> dict[str, Any]:
+    """kafka-python keyword arguments (file paths for TLS)."""
+    cfg = _protocol_and_sasl(settings)
     if settings.security_protocol in SSL_PROTOCOLS:
         cfg["ssl_check_hostname"] = settings.ssl_check_hostname
     for name in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
@@ -95,11 +101,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 
 def aiokafka_security(settings: Settings) -> dict[str, Any]:
     """aiokafka keyword arguments (an SSLContext for TLS)."""
-    cfg: dict[str, Any] = {"security_protocol": settings.security_protocol}
-    if settings.sasl_mechanism:
-        cfg["sasl_mechanism"] = settings.sasl_mechanism
-        cfg["sasl_plain_username"] = settings.sasl_username
-        cfg["sasl_plain_password"] = sasl_password(settings)
+    cfg = _protocol_and_sasl(settings)
     context = ssl_context(settings)
     if context is not None:
         cfg["ssl_context"] = context
