@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from kafka import KafkaProducer
 
 from streams.kafka.admin import ensure_topics
+from streams.kafka.replay import records_to_end
 from streams.settings import Settings
 from streams.topics import ITEMS, OUTBOX
 from streams.worker.publisher import Publisher, outbox_record, worker_identity
@@ -44,25 +44,9 @@ def _published(settings: Settings) -> list[str]:
 
 
 def _committed_ids(settings: Settings) -> list[str]:
-    from kafka import TopicPartition
-
-    from streams.kafka.clients import make_consumer
-
-    consumer = make_consumer(settings, group_id=None, isolation_level="read_committed")
-    try:
-        topic = ITEMS.full_name(settings)
-        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        end = consumer.end_offsets(parts)  # the last stable offsets
-        out: list[str] = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end[tp] for tp in parts) and time.monotonic() < deadline:
-            for records in consumer.poll(timeout_ms=500).values():
-                out += [orjson.loads(r.value)["id"] for r in records]
-        return out
-    finally:
-        consumer.close()
+    """Item ids a read_committed consumer sees in wire.items now (aborted records excluded)."""
+    records = records_to_end(settings, ITEMS.full_name(settings), timeout=30)
+    return [orjson.loads(r.value)["id"] for r in records]
 
 
 def test_each_key_once_across_repeats_restarts_and_a_crashed_transaction(
