@@ -21,6 +21,7 @@ path). Any other text (NFKC compositions, ligatures, ß, Hangul…) takes the ex
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 
@@ -136,10 +137,61 @@ _PLAIN_ARABIC = frozenset(ch for ch in _PLAIN if ch.lower() == ch and ch in PLAI
 _NOT_PLAIN_ARABIC = re.compile(f"[^{_char_class(_PLAIN_ARABIC)}]")
 
 
+def is_word_char(ch: str) -> bool:
+    """Is `ch` part of a word? Letters and digits, and marks, so that a match never ends
+    between a letter and its diacritic. Whole-word matching means a non-word character (or
+    the end of the text) on both sides."""
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+# Glue: a character that is neither a word character nor a space, right before a word
+# character ("(إدلب", "u.s", "2,000"). A key without glue has a space before every word that
+# does not start the text, which lets a matcher anchor phrases on that space (see
+# `MatchKey.spaced`). `_GLUE` is exact for the Basic Multilingual Plane; every character
+# above it counts as a possible glue character (callers check those with `is_word_char`).
+_NON_WORD_BMP = frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch))
+_NON_WORD_CLASS = _char_class(_NON_WORD_BMP) + "\U00010000-\U0010ffff"
+_GLUE = re.compile(f"[{_NON_WORD_CLASS}](?=[^{_NON_WORD_CLASS} ])")
+
+
+def space_glue(text: str) -> str:
+    """`text` with every glue character (see `_GLUE`) replaced by a space."""
+    return _GLUE.sub(" ", text)
+
+
+# Glue in ASCII keys, found at C speed: bytes.translate classes every byte (word, space,
+# other) and glue is an "other" before a "word".
+_ASCII_CLASSES = bytes(
+    ord("w") if is_word_char(chr(b)) else ord(" ") if b == 32 else ord("x") for b in range(256)
+)
+# Glue in text whose characters all take the plain Arabic path (so its key is that text,
+# folded one to one, with space runs shortened): scanning for the first character that is
+# not plain Arabic also finds the first glue, in one pass. A plain character's key is itself
+# or one of `_REPLACE_COMMON`'s targets.
+_PLAIN_FINAL = {ch: _REPLACE.get(ch, ch) for ch in _PLAIN_ARABIC}
+_PLAIN_WORD = frozenset(ch for ch, final in _PLAIN_FINAL.items() if is_word_char(final))
+_PLAIN_SPACE = frozenset(ch for ch, final in _PLAIN_FINAL.items() if final == " ")
+_PLAIN_GLUE = frozenset(_PLAIN_ARABIC - _PLAIN_WORD - _PLAIN_SPACE)
+_NOT_PLAIN_ARABIC_OR_GLUE = re.compile(
+    f"[^{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
+    f"(?:(?<![{_char_class(_PLAIN_GLUE)}])|(?=[{_char_class(_PLAIN_WORD)}]))"
+)
+
+
 class MatchKey:
     """The matching key of `original`, and the original offsets of its characters."""
 
-    __slots__ = ("_exact", "_index", "_resume_at", "_shift_at", "_shifts", "key", "original", "plain_arabic")
+    __slots__ = (
+        "_exact",
+        "_index",
+        "_resume_at",
+        "_shift_at",
+        "_shifts",
+        "_spaced",
+        "key",
+        "original",
+        "plain_arabic",
+    )
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -149,9 +201,15 @@ class MatchKey:
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
         self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
+        # See `spaced`: None until known.
+        self._spaced: str | None = None
         # The first character that is not plain (-1: none). Every scan for characters that
-        # need more than the plain fold starts there: all before it are plain.
-        other = _NOT_PLAIN_ARABIC.search(original)
+        # need more than the plain fold starts there: all before it are plain. The same scan
+        # stops at glue in plain text; without either, the key has no glue either.
+        other = _NOT_PLAIN_ARABIC_OR_GLUE.search(original)
+        glue_free = other is None
+        if other is not None and original[other.start()] in _PLAIN_ARABIC:
+            other = _NOT_PLAIN_ARABIC.search(original, other.end())
         # True if every character is one language detection counts as plain Arabic (an
         # Arabic letter, a digit, punctuation): see lang.detect_language(plain_arabic=…).
         self.plain_arabic = other is None
@@ -175,6 +233,8 @@ class MatchKey:
         deletions = not plain and _DELETED_ANY.search(folded, first) is not None
         if not deletions and "  " not in folded:
             self.key = folded
+            if glue_free:
+                self._spaced = folded
             return
         pieces: list[str] = []
         pos = shift = 0
@@ -190,6 +250,24 @@ class MatchKey:
             pos = end
         pieces.append(folded[pos:])
         self.key = "".join(pieces)
+        if glue_free:
+            self._spaced = self.key
+
+    def spaced(self) -> str:
+        """The key with glue turned into spaces: every non-word character right before a word
+        character (`is_word_char`) becomes a space, so a space precedes every word but the
+        first. Same length and offsets as the key; the key itself when it has no glue. (Above
+        U+FFFF every character is taken for glue, word character or not.)"""
+        spaced = self._spaced
+        if spaced is None:
+            key = self.key
+            if key.isascii():
+                glued = b"xw" in key.encode("ascii").translate(_ASCII_CLASSES)
+                spaced = space_glue(key) if glued else key
+            else:
+                spaced = space_glue(key)
+            self._spaced = spaced
+        return spaced
 
     @property
     def is_identity(self) -> bool:
@@ -269,6 +347,7 @@ def exact_key(text: str) -> MatchKey:
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
     match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
+    match_key._spaced = None
     match_key.plain_arabic = False
     return match_key
 
