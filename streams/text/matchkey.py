@@ -120,7 +120,9 @@ _SAFE, _REPLACE = _derive()
 _UNSAFE = re.compile(f"[^{_char_class(_SAFE)}]")
 # Replacements every Arabic or English text may need are tried one by one (a C-level
 # membership test each); the rest only when one regex finds one of them.
-_COMMON = "\n-آأإةى"
+# Quotation marks are among them: Arabic news quotes with " and « » (and a text that needs a
+# rare replacement leaves the plain Arabic path, see `_PLAIN_ARABIC`).
+_COMMON = '\n-"«»آأإةى'
 _REPLACE_COMMON = tuple((source, _REPLACE[source]) for source in _COMMON)
 _REPLACE_RARE = re.compile(f"[{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
 _DELETED_ANY = re.compile(f"[{_DELETED}]")
