@@ -13,7 +13,7 @@ from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast,
 _ALPHABET = (
     "abcXYZ éÉΣσς -–—\u2212\n\t  \u00a0ابتةىأإآٱیک٠١٢۳"
     "\u064b\u064e\u0650\u0651\u0652\u0670\u0640\u200b\u200c\u200f\u202b\u2066\ufeff\u061c\u00ad"
-    ".,'؟،"
+    ".,'؟،\"«»"
 )
 _HOSTILE = "İﬁßﻟ\u0301\u0654\u0653"
 texts = st.text(alphabet=_ALPHABET, max_size=40)
@@ -145,3 +145,11 @@ def test_spaced_is_the_key_itself_without_glue() -> None:
         assert key.spaced() is key.key
     assert MatchKey("(إدلب)").spaced() == " ادلب)"
     assert MatchKey("the U.S. said").spaced() == "the u s. said"
+
+
+def test_quoted_arabic_stays_plain() -> None:
+    # Quotation marks are common in Arabic news: they must not push a text off the plain path.
+    text = 'قال "إدلب" و«حلب»'
+    key = MatchKey(text)
+    assert key.plain_arabic
+    assert key.key == exact_key(text).key == "قال ادلب و حلب "
