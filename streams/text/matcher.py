@@ -34,6 +34,7 @@ letter first, as pyahocorasick looks for a letter among a node's children in tha
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -41,6 +42,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
+from streams.text.matchkey import MARK_CHARS as _MARK_CHARS
 from streams.text.matchkey import MatchKey, is_word_char, space_glue
 
 T = TypeVar("T")
@@ -259,6 +261,33 @@ class PhraseMatcher(Generic[T]):
                 for skip, payload, normalized in readings:
                     start = first + skip
                     found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
+        elif (table := folded.shift_table()) is not None:
+            # Key offsets lag original ones by a step function (deleted marks, shortened space
+            # runs): `span`, inlined, as a method call per hit costs as much as the rest.
+            span = folded.span
+            shift_at, shifts = table
+            length_of_text = len(text)
+            for last, (length, readings, _) in hits:
+                if (last < size and is_word[key[last]]) or readings is None:
+                    continue
+                first = last - length
+                k = bisect_right(shift_at, first)
+                lo = first + shifts[k - 1] if k else first
+                k = bisect_right(shift_at, last - 1, k)
+                hi = last + shifts[k - 1] if k else last
+                if hi < length_of_text and text[hi] in _MARK_CHARS:
+                    lo, hi = span(first, last)  # the marks after the last letter belong to it
+                if lo < prev_first or (lo == prev_first and hi > prev_end):
+                    ordered = False
+                prev_first, prev_end = lo, hi
+                extent = (lo, hi)
+                for skip, payload, normalized in readings:
+                    if skip:
+                        k = bisect_right(shift_at, first + skip)
+                        start = first + skip + shifts[k - 1] if k else first + skip
+                    else:
+                        start = lo
+                    found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
         else:
             span = folded.span
             for last, (length, readings, _) in hits:

@@ -47,7 +47,7 @@ _MARKS = "\u064b-\u0652\u0670"
 # soft hyphen U+00AD (see `normalize._FOLDS` for why each goes).
 _DELETED = _MARKS + "\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u00ad"
 _MARK_RUN = re.compile(f"[{_MARKS}]*")
-_MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
+MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
 # One regex finds every deletion: a run of deleted characters, or a space followed by more
 # separators (now spaces) and deleted characters, of which only the first space stays.
 _EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
@@ -276,6 +276,14 @@ class MatchKey:
         """True if key index i is original offset i (nothing was deleted, nothing composed)."""
         return self._exact is None and not self._shifts
 
+    def shift_table(self) -> tuple[list[int], list[int]] | None:
+        """How key offsets lag original ones, for callers that map many offsets themselves:
+        (at, lag) lists such that key index i is original offset i + lag[k - 1], k the number
+        of `at` entries <= i (none: no lag), for a span's start and last character; a span's
+        end then extends over the marks after it (`MARK_CHARS`), as `span` does. None on the
+        exact path, where `span` alone maps offsets."""
+        return None if self._exact is not None else (self._shift_at, self._shifts)
+
     def shift_of(self, start: int, end: int) -> int | None:
         """How far key offsets lag original ones over the original span [start, end), if the
         span keys character for character (nothing deleted or composed in it); else None.
@@ -318,7 +326,7 @@ class MatchKey:
         end = j + shifts[k - 1] if k else j
         # A letter's deleted marks belong to it (as in `normalize`).
         original = self.original
-        if end < len(original) and original[end] in _MARK_CHARS:
+        if end < len(original) and original[end] in MARK_CHARS:
             marks = _MARK_RUN.match(original, end)
             end = marks.end() if marks else end
         return start, end

@@ -194,22 +194,29 @@ def _whole_word_occurrences(phrases: tuple[str, ...], text: str) -> list[tuple[t
 @settings(max_examples=400)
 @given(
     st.lists(
-        st.sampled_from([*_GLUE_PHRASES, "a", "u", " ", ".", "&", "(", ")", "\u200f", "😀", "𝐀", "ـ"]),
+        # Deleted characters (RLM, tatweel, a fatha) and double spaces shift key offsets.
+        st.sampled_from(
+            [*_GLUE_PHRASES, "a", "u", " ", "  ", ".", "&", "(", ")", "\u200f", "😀", "𝐀", "ـ", "\u064e"]
+        ),
         max_size=14,
     )
 )
 @example(["(", "a", " ", "b"])
 @example(["u", ".", "s", " ", "s"])
+@example(["  ", "ب", "\u064e", " ", "اب", "\u064e"])
 @example(["𝐀", "b", " ", "#x"])
 def test_find_is_every_whole_word_occurrence(pieces: list[str]) -> None:
-    matcher: PhraseMatcher[str] = PhraseMatcher()
-    for phrase in _GLUE_PHRASES:
-        matcher.add(phrase, phrase, proclitics=False)
-    matcher.build()
-    for text in ("".join(pieces), " ".join(pieces)):
-        found = matcher.find(text)
-        assert sorted((m.extent, m.payload) for m in found) == _whole_word_occurrences(_GLUE_PHRASES, text)
-        assert found == sorted(found, key=lambda m: (m.extent[0], -m.extent[1]))
+    # With every phrase, and without the unanchored ones (#x, (a, 𝐀b), which take another path.
+    anchored = tuple(p for p in _GLUE_PHRASES if p[0] not in "#(𝐀")
+    for phrases in (_GLUE_PHRASES, anchored):
+        matcher: PhraseMatcher[str] = PhraseMatcher()
+        for phrase in phrases:
+            matcher.add(phrase, phrase, proclitics=False)
+        matcher.build()
+        for text in ("".join(pieces), " ".join(pieces)):
+            found = matcher.find(text)
+            assert sorted((m.extent, m.payload) for m in found) == _whole_word_occurrences(phrases, text)
+            assert found == sorted(found, key=lambda m: (m.extent[0], -m.extent[1]))
 
 
 @pytest.mark.parametrize(
@@ -222,6 +229,8 @@ def test_find_is_every_whole_word_occurrence(pieces: list[str]) -> None:
         ("ab", []),  # b inside a word
         ("a.b", ["b"]),
         ("a.b c", ["b"]),  # "a b" is not "a.b"
+        ("قصف  بإدلب", ["إدلب"]),  # offsets shifted by a shortened space run, a proclitic
+        ("وَبِإِدْلِبَ وحلب", ["إِدْلِبَ", "حلب"]),  # and by deleted marks, which a name keeps
     ],
 )
 def test_glue_and_anchoring(text: str, expected: list[str]) -> None:
