@@ -36,7 +36,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
@@ -188,35 +188,43 @@ class PhraseMatcher(Generic[T]):
 
     def build(self) -> PhraseMatcher[T]:
         """Compile every form into its automaton; returns self for chaining."""
-        anchored: dict[str, list[tuple[str, _Readings[T]]]] = {}
-        unanchored: list[tuple[str, _Readings[T]]] = []
-        for form, readings in self._forms.items():
-            # Of the readings of one form, only those with the fewest proclitics count:
-            # بيروت is the name بيروت, never ب + a shorter name.
-            fewest = min(r[0] for r in readings)
-            # Each reading as (skip, payload, the key it reports), so find() only looks up.
-            kept = tuple(
-                (skip, self._payloads[entry], form[skip:])
-                for clitics, skip, entry in readings
-                if clitics == fewest
-            )
-            first = form[0]
-            if first <= "\uffff" and is_word_char(first):
-                anchored.setdefault(space_glue(form), []).append((form, kept))
-            else:  # "#gaza", "(un)": no space need precede it
-                unanchored.append((form, kept))
-        anchored_words: list[tuple[str, object]] = []
-        for spaced, forms in anchored.items():
-            if len(forms) == 1 and forms[0][0] == spaced:  # nearly always: a form without glue
-                anchored_words.append((" " + spaced, (len(spaced), forms[0][1], None)))
-            else:
-                own = next((kept for form, kept in forms if form == spaced), None)
-                anchored_words.append((" " + spaced, (len(spaced), own, tuple(forms))))
-        self._anchored = _automaton(anchored_words)
-        self._unanchored = _automaton([(form, (len(form), kept)) for form, kept in unanchored])
+        forms, self._forms = self._forms, {}
+        anchored = [form for form in forms if _anchorable(form)]
+        # Forms with glue inside ("u.s" -> "u s"; rare), by their spaced key.
+        glued: dict[str, list[str]] = {}
+        for form in anchored:
+            spaced = space_glue(form)
+            if spaced != form:
+                glued.setdefault(spaced, []).append(form)
+        for spaced, group in glued.items():
+            if spaced in forms:  # "u s" is a form too: one key, told apart by the real text
+                group.append(spaced)
+        with_glue = {form for group in glued.values() for form in group}
+        words = [form for form in anchored if form not in with_glue] + list(glued)
+
+        def anchored_value(spaced: str) -> object:
+            group = glued.get(spaced)
+            if group is None:  # nearly always: a form without glue, and no other form keys to it
+                return len(spaced), self._kept(spaced, forms[spaced]), None
+            own = self._kept(spaced, forms[spaced]) if spaced in forms else None
+            return len(spaced), own, tuple((form, self._kept(form, forms[form])) for form in group)
+
+        self._anchored = _automaton(words, anchored_value, prefix=" ")
+        # "#gaza", "(un)": forms that need no space before them, searched as they are.
+        unanchored = [form for form in forms if not _anchorable(form)]
+        self._unanchored = _automaton(unanchored, lambda form: (len(form), self._kept(form, forms[form])))
         self._built = True
-        self._forms = {}
         return self
+
+    def _kept(self, form: str, readings: list[tuple[int, int, int]]) -> _Readings[T]:
+        """The readings of `form` that count, as (skip, payload, the key it reports)."""
+        # Of the readings of one form, only those with the fewest proclitics count:
+        # بيروت is the name بيروت, never ب + a shorter name.
+        fewest = min(r[0] for r in readings)
+        payloads = self._payloads
+        return tuple(
+            (skip, payloads[entry], form[skip:]) for clitics, skip, entry in readings if clitics == fewest
+        )
 
     def find(self, text: str) -> list[Match[T]]:
         """Every whole-word match, sorted by start then longest first."""
@@ -357,8 +365,16 @@ class PhraseMatcher(Generic[T]):
                 yield last + 1, length, readings, None, True
 
 
-def _automaton(words: list[tuple[str, object]]) -> ahocorasick.Automaton | None:
-    """An automaton of `words` with their values, None if there are none.
+def _anchorable(form: str) -> bool:
+    """True if `form` starts with a word character below U+10000 (see `MatchKey.spaced`)."""
+    first = form[0]
+    return first <= "\uffff" and is_word_char(first)
+
+
+def _automaton(
+    words: list[str], value: Callable[[str], object], *, prefix: str = ""
+) -> ahocorasick.Automaton | None:
+    """An automaton of `prefix` + each word with its value, None if there are no words.
 
     pyahocorasick finds a letter among a node's children by a linear scan in the order the
     children were added; adding words in order of their letters' frequency (most frequent
@@ -366,11 +382,12 @@ def _automaton(words: list[tuple[str, object]]) -> ahocorasick.Automaton | None:
     """
     if not words:
         return None
-    counts = Counter("".join(word for word, _ in words))
+    counts = Counter("".join(words))
     rank = {ord(ch): chr(i) for i, (ch, _) in enumerate(counts.most_common())}
+    words.sort(key=lambda word: word.translate(rank))
     automaton = ahocorasick.Automaton()
-    for word, value in sorted(words, key=lambda entry: entry[0].translate(rank)):
-        automaton.add_word(word, value)
+    for word in words:
+        automaton.add_word(prefix + word, value(word))
     automaton.make_automaton()
     return automaton
 

@@ -151,8 +151,10 @@ def is_word_char(ch: str) -> bool:
 # does not start the text, which lets a matcher anchor phrases on that space (see
 # `MatchKey.spaced`). `_GLUE` is exact for the Basic Multilingual Plane; every character
 # above it counts as a possible glue character (callers check those with `is_word_char`).
-_NON_WORD_BMP = frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch))
-_NON_WORD_CLASS = _char_class(_NON_WORD_BMP) + "\U00010000-\U0010ffff"
+_NON_WORD_CLASS = (
+    _char_class(frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch)))
+    + "\U00010000-\U0010ffff"
+)
 _GLUE = re.compile(f"[{_NON_WORD_CLASS}](?=[^{_NON_WORD_CLASS} ])")
 
 
