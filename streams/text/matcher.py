@@ -135,8 +135,12 @@ class Match(NamedTuple, Generic[T]):
 
 # A form's readings as (key letters not reported, payload, the key it reports).
 _Readings = tuple[tuple[int, T, str], ...]
-# A hit in the general path: (end, length, readings, forms sharing its spaced key, exact).
-_Hit = tuple[int, int, "_Readings[T] | None", "tuple[tuple[str, _Readings[T]], ...] | None", bool]
+# An anchored form's value: (length, readings of the form that is the key or None, and the
+# forms to check a hit against in a text with glue, as (form, readings): every form with
+# that spaced key if it is not just that one, or the form itself if it has a space; else None).
+_Value = tuple[int, "_Readings[T] | None", "tuple[tuple[str, _Readings[T]], ...] | None"]
+# A hit in the general path: (end, length, readings, forms to check it against).
+_Hit = tuple[int, int, "_Readings[T] | None", "tuple[tuple[str, _Readings[T]], ...] | None"]
 
 
 class PhraseMatcher(Generic[T]):
@@ -204,10 +208,13 @@ class PhraseMatcher(Generic[T]):
 
         def anchored_value(spaced: str) -> object:
             group = glued.get(spaced)
-            if group is None:  # nearly always: a form without glue, and no other form keys to it
-                return len(spaced), self._kept(spaced, forms[spaced]), None
-            own = self._kept(spaced, forms[spaced]) if spaced in forms else None
-            return len(spaced), own, tuple((form, self._kept(form, forms[form])) for form in group)
+            if group is None:
+                own = self._kept(spaced, forms[spaced])
+                # A single word (most forms) is in a text with glue exactly where it is in the
+                # spaced key; a space inside a form may stand for glue, so those are checked.
+                return len(spaced), own, ((spaced, own),) if " " in spaced else None
+            mine = self._kept(spaced, forms[spaced]) if spaced in forms else None
+            return len(spaced), mine, tuple((form, self._kept(form, forms[form])) for form in group)
 
         self._anchored = _automaton(words, anchored_value, prefix=" ")
         # "#gaza", "(un)": forms that need no space before them, searched as they are.
@@ -236,7 +243,7 @@ class PhraseMatcher(Generic[T]):
             raise RuntimeError("PhraseMatcher.find() before build()")
         key = folded.key
         spaced = folded.spaced()
-        if spaced != key or self._unanchored is not None:
+        if self._unanchored is not None:
             return self._find_general(folded, spaced)
         if self._anchored is None:
             return []
@@ -246,17 +253,27 @@ class PhraseMatcher(Generic[T]):
         found: list[Match[T]] = []
         new = tuple.__new__  # Match's own __new__ is a Python function; this is the C one
         # `end` is the match's end in the key: the space in front shifts every offset by one.
-        hits = self._anchored.iter(" " + key)
+        hits: Iterable[tuple[int, _Value[T]]] = self._anchored.iter(" " + spaced)
+        # Glue in the text: a hit's start may follow a letter above U+FFFF (taken for glue),
+        # and a form whose spaces may stand for glue is told apart by the text's own key.
+        glued = spaced != key
         # Hits come by end offset, which is also start order unless matches nest or overlap:
         # track whether the list is already in (start, longest first) order, to skip the sort.
         ordered = True
         prev_first = prev_end = -1
         # The start is a word's start by construction; the end is checked per hit: hits are few.
         if folded.is_identity:  # key offsets are original offsets: the common case, kept lean
-            for end, (length, readings, _) in hits:
-                if (end < size and is_word[key[end]]) or readings is None:
+            for end, (length, readings, forms) in hits:
+                if end < size and is_word[key[end]]:
                     continue
                 first = end - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_of(key[first:end], forms)
+                if readings is None:
+                    continue
                 if first < prev_first or (first == prev_first and end > prev_end):
                     ordered = False
                 prev_first, prev_end = first, end
@@ -275,10 +292,17 @@ class PhraseMatcher(Generic[T]):
             span = folded.span
             shift_at, shifts = table
             length_of_text = len(text)
-            for last, (length, readings, _) in hits:
-                if (last < size and is_word[key[last]]) or readings is None:
+            for last, (length, readings, forms) in hits:
+                if last < size and is_word[key[last]]:
                     continue
                 first = last - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_of(key[first:last], forms)
+                if readings is None:
+                    continue
                 k = bisect_right(shift_at, first)
                 lo = first + shifts[k - 1] if k else first
                 k = bisect_right(shift_at, last - 1, k)
@@ -298,10 +322,17 @@ class PhraseMatcher(Generic[T]):
                     found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
         else:
             span = folded.span
-            for last, (length, readings, _) in hits:
-                if (last < size and is_word[key[last]]) or readings is None:
+            for last, (length, readings, forms) in hits:
+                if last < size and is_word[key[last]]:
                     continue
                 first = last - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_of(key[first:last], forms)
+                if readings is None:
+                    continue
                 extent = span(first, last)
                 if extent[0] < prev_first or (extent[0] == prev_first and extent[1] > prev_end):
                     ordered = False
@@ -314,7 +345,7 @@ class PhraseMatcher(Generic[T]):
         return found
 
     def _find_general(self, folded: MatchKey, spaced: str) -> list[Match[T]]:
-        """`find_in` for keys with glue, or with forms that are not anchored: checks every hit."""
+        """`find_in` for matchers with forms that are not anchored: checks every hit."""
         key = folded.key
         size = len(key)
         glued = spaced != key
@@ -329,16 +360,12 @@ class PhraseMatcher(Generic[T]):
         found: list[Match[T]] = []
         ordered = True
         prev: tuple[int, int] = (-1, -1)
-        for end, length, readings, forms, exact in hits:
+        for end, length, readings, forms in hits:
             first = end - length
             if (first and is_word[key[first - 1]]) or (end < size and is_word[key[end]]):
                 continue  # glue above U+FFFF may be a letter; unanchored forms need the check
-            if not exact:
-                if forms is not None:
-                    segment = key[first:end]
-                    readings = next((r for form, r in forms if form == segment), None)
-                elif glued and key[first:end] != spaced[first:end]:
-                    continue  # a space in the form stands for glue in the text
+            if glued and forms is not None:  # see find_in
+                readings = _readings_of(key[first:end], forms)
             if readings is None:
                 continue
             extent = (first, end) if identity else span(first, end)
@@ -356,13 +383,18 @@ class PhraseMatcher(Generic[T]):
         return found
 
     def _hits(self, key: str, spaced: str) -> Iterator[_Hit[T]]:
-        """Raw hits of both automata, as (end in the key, length, readings, forms, exact)."""
+        """Raw hits of both automata, as (end in the key, length, readings, forms)."""
         if self._anchored is not None:
             for end, (length, readings, forms) in self._anchored.iter(" " + spaced):
-                yield end, length, readings, forms, False
+                yield end, length, readings, forms
         if self._unanchored is not None:
             for last, (length, readings) in self._unanchored.iter(key):
-                yield last + 1, length, readings, None, True
+                yield last + 1, length, readings, None  # searched in the key itself
+
+
+def _readings_of(segment: str, forms: tuple[tuple[str, _Readings[T]], ...]) -> _Readings[T] | None:
+    """The readings of the form that is `segment`, if one of `forms` is."""
+    return next((readings for form, readings in forms if form == segment), None)
 
 
 def _anchorable(form: str) -> bool:

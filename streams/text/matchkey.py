@@ -209,11 +209,14 @@ class MatchKey:
         self._spaced: str | None = None
         # The first character that is not plain (-1: none). Every scan for characters that
         # need more than the plain fold starts there: all before it are plain. The same scan
-        # stops at glue in plain text; without either, the key has no glue either.
-        other = _NOT_PLAIN_ARABIC_OR_GLUE.search(original)
-        glue_free = other is None
-        if other is not None and original[other.start()] in _PLAIN_ARABIC:
-            other = _NOT_PLAIN_ARABIC.search(original, other.end())
+        # finds every glue character of a plain text (see `_NOT_PLAIN_ARABIC_OR_GLUE`).
+        other = None
+        glue: list[int] = []
+        for event in _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original):
+            if original[event.start()] not in _PLAIN_ARABIC:
+                other = event
+                break
+            glue.append(event.start())
         # True if every character is one language detection counts as plain Arabic (an
         # Arabic letter, a digit, punctuation): see lang.detect_language(plain_arabic=…).
         self.plain_arabic = other is None
@@ -237,8 +240,8 @@ class MatchKey:
         deletions = not plain and _DELETED_ANY.search(folded, first) is not None
         if not deletions and "  " not in folded:
             self.key = folded
-            if glue_free:
-                self._spaced = folded
+            if other is None:  # plain Arabic: the scan above found every glue character
+                self._spaced = _spaced(folded, glue) if glue else folded
             return
         pieces: list[str] = []
         pos = shift = 0
@@ -254,8 +257,8 @@ class MatchKey:
             pos = end
         pieces.append(folded[pos:])
         self.key = "".join(pieces)
-        if glue_free:
-            self._spaced = self.key
+        if other is None:  # plain Arabic keeps its glue characters: each lags as the key does
+            self._spaced = _spaced(self.key, [at - (self.shift_of(at, at + 1) or 0) for at in glue])
 
     def spaced(self) -> str:
         """The key with glue turned into spaces: every non-word character right before a word
@@ -266,8 +269,18 @@ class MatchKey:
         if spaced is None:
             key = self.key
             if key.isascii():
-                glued = b"xw" in key.encode("ascii").translate(_ASCII_CLASSES)
-                spaced = space_glue(key) if glued else key
+                # Bytes: each glue character found by one C-level find in the classes.
+                data = key.encode("ascii")
+                classes = data.translate(_ASCII_CLASSES)
+                glue = classes.find(b"xw")
+                if glue < 0:
+                    spaced = key
+                else:
+                    buffer = bytearray(data)
+                    while glue >= 0:
+                        buffer[glue] = 32  # a space
+                        glue = classes.find(b"xw", glue + 1)
+                    spaced = buffer.decode("ascii")
             else:
                 spaced = space_glue(key)
             self._spaced = spaced
@@ -332,6 +345,17 @@ class MatchKey:
             marks = _MARK_RUN.match(original, end)
             end = marks.end() if marks else end
         return start, end
+
+
+def _spaced(key: str, glue: list[int]) -> str:
+    """`key` with a space at each of the `glue` offsets (ascending)."""
+    pieces: list[str] = []
+    pos = 0
+    for at in glue:
+        pieces.append(key[pos:at])
+        pos = at + 1
+    pieces.append(key[pos:])
+    return " ".join(pieces)
 
 
 def _fold_separators(text: str) -> tuple[str, Sequence[int]]:

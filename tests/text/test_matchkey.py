@@ -123,7 +123,7 @@ def _spaced_by_definition(key: str) -> str:
 
 # Glue characters of every kind: ASCII and Arabic punctuation, the plain-Arabic path's
 # characters, a mark, an underscore, an emoji and a letter above U+FFFF.
-_GLUE_ALPHABET = _ALPHABET + "()/&#_%:؛«»٫😀𝐀\u0301ـ"
+_GLUE_ALPHABET = _ALPHABET + "()/&#_%:؛«»٫😀𝐀𠀀\u0301ـ"
 
 
 @settings(max_examples=400)
@@ -131,7 +131,7 @@ _GLUE_ALPHABET = _ALPHABET + "()/&#_%:؛«»٫😀𝐀\u0301ـ"
 @example("(إدلب) و/حلب")
 @example("U.S. 2,000")
 @example("\u200f(ادلب")
-@example("𝐀b (😀x")
+@example("𠀀b (😀x")
 def test_spaced_turns_glue_into_spaces(text: str) -> None:
     key = MatchKey(text)
     spaced = key.spaced()
