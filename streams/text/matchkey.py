@@ -164,10 +164,11 @@ def space_glue(text: str) -> str:
 
 
 # Glue in ASCII keys, found at C speed: bytes.translate classes every byte (word, space,
-# other) and glue is an "other" before a "word".
+# other) and glue is an "other" before a "word" (a regex finds it faster than bytes.find).
 _ASCII_CLASSES = bytes(
     ord("w") if is_word_char(chr(b)) else ord(" ") if b == 32 else ord("x") for b in range(256)
 )
+_ASCII_GLUE = re.compile(b"xw")
 # Glue in text whose characters all take the plain Arabic path (so its key is that text,
 # folded one to one, with space runs shortened): scanning for the first character that is
 # not plain Arabic also finds the first glue, in one pass. A plain character's key is itself
@@ -269,17 +270,14 @@ class MatchKey:
         if spaced is None:
             key = self.key
             if key.isascii():
-                # Bytes: each glue character found by one C-level find in the classes.
                 data = key.encode("ascii")
                 classes = data.translate(_ASCII_CLASSES)
-                glue = classes.find(b"xw")
-                if glue < 0:
+                if _ASCII_GLUE.search(classes) is None:
                     spaced = key
                 else:
                     buffer = bytearray(data)
-                    while glue >= 0:
-                        buffer[glue] = 32  # a space
-                        glue = classes.find(b"xw", glue + 1)
+                    for glue in _ASCII_GLUE.finditer(classes):
+                        buffer[glue.start()] = 32  # a space
                     spaced = buffer.decode("ascii")
             else:
                 spaced = space_glue(key)
