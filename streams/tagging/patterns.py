@@ -35,7 +35,17 @@ _MAX_NAME_WORDS = 3  # not counting connectors (بن، عبد): longer runs most
 _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
 _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 _MAX_ORG_WORDS = 4
+_IN = "في"
+# A list after a name: a comma or not, then و (standing apart, as in segmented text, or
+# attached: وعزت جدوع); the listed name must end at punctuation, the next و or the end.
+_LIST_AND = re.compile(r"\s*[،,]?\s*و(?=\s*[^\W\d_])\s*")
+_LIST_END = re.compile(r"\s*(?:$|[^\w\s]|و(?:\s|[^\W\d_]))")
+_MAX_LISTED = 8
+_MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو، X و حضر)
 _ARTICLE = "ال"
+# A word opening with ل and the article (للجزيرة، للعرقلة) never continues a name (بال, كال
+# and فال open names too: بالاك، كالمي، فالتر).
+_PREPOSITION_ARTICLE = "لل"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 # Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
@@ -89,6 +99,8 @@ class Found(NamedTuple):
     start: int
     end: int
     actor: Actor
+    # People listed right after this one (X و Y، و Z); `repeats.with_repeats` adds them.
+    more: tuple[Found, ...] = ()
 
 
 # A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
@@ -272,9 +284,12 @@ class PatternReader:
             speech = role == "speech"
             partial = first_read < limit and len(words) >= first_read
             try:
-                return self._person(item, words, speech=speech, partial=partial)
+                found = self._person(item, words, speech=speech, partial=partial)
             except _MoreWords:
-                return self._person(item, self._words(item, end, limit), speech=speech)
+                found = self._person(item, self._words(item, end, limit), speech=speech)
+            if found is not None and _LIST_AND.match(item.text, found.end) is not None:
+                return found._replace(more=self._listed(item, found.end, found.actor.country))
+            return found
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
@@ -331,19 +346,25 @@ class PatternReader:
                     i += 1
                 elif key in qualifiers or (definite and key not in not_names):
                     i += 1
+                elif key == _IN and i + 1 < count and words[i + 1][_GLUED] and at(*words[i + 1][:2]):
+                    i += 2  # a body the person belongs to: القيادي في حماس …
                 else:
                     break
         name: list[_Word] = []
         core = 0
-        while i < count and core < _MAX_NAME_WORDS:
+        while i < count:
             word = words[i]
             key = word[_KEY]
             connector = key in connectors
             after_connector = bool(name) and name[-1][_KEY] in connectors
+            if core >= _MAX_NAME_WORDS and not (after_connector or connector):
+                break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
             if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
             if not connector and key in not_names:
                 break
+            if name and not english and key.startswith("و") and not connector:
+                break  # the next name or clause (X وبشار الأسد), checked before known names
             hit = at(word[_START], word[_END])
             if hit is not None:
                 if hit[2] == "actor":
@@ -352,9 +373,7 @@ class PatternReader:
             if english:
                 if not (connector or _capitalised(text, word)):
                     break
-            elif name and key.startswith("و") and not connector:
-                break
-            elif speech and not name and _nisba_name(key):
+            elif speech and not name and _nisba_name(key) and key not in self._titles:
                 name.append(word)  # a family name alone: وقال المالكي إن
                 i += 1
                 break
@@ -362,6 +381,8 @@ class PatternReader:
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
                 break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
+            elif name and key.startswith(_PREPOSITION_ARTICLE):
+                break  # ل with the article (للجزيرة) is no part of a name
             name.append(word)
             core += not connector
             i += 1
@@ -387,6 +408,43 @@ class PatternReader:
         if not ident:
             return None
         return Found(first, last, Actor(ident, surface, "person", country))
+
+    def _listed(self, item: Item, pos: int, country: str | None) -> tuple[Found, ...]:
+        """The people listed after a name ending at `pos`: "X و Y، و Z" (news lists players,
+        ministers, cast). Each must be a name of two to four words that is neither a known
+        name nor an ال-word, and must end at punctuation, the end or the next و: "X و
+        وزير الخارجية" or "X و حضر" are no list. Arabic only (English lists put titles in)."""
+        text = item.text
+        if not _is_arabic(text[pos - 1]):
+            return ()
+        out: list[Found] = []
+        while len(out) < _MAX_LISTED and (conj := _LIST_AND.match(text, pos)) is not None:
+            words = self._words(item, conj.end(), _MAX_NAME_WORDS + 2)
+            name: list[_Word] = []
+            for word in words:
+                key = word[_KEY]
+                if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS or key.startswith("و"):
+                    break
+                if key in self._not_names or item.known.at(word[_START], word[_END]) is not None:
+                    return tuple(out)
+                if _starts_with_article(key) and not (name and name[-1][_KEY] in self._connectors):
+                    if not name or not _nisba_name(key):
+                        return tuple(out)  # an ال-word: a noun, or a title (و الرئيس Y)
+                    name.append(word)  # a family name ends the name (محسن الشرقاوي)
+                    break
+                name.append(word)
+            while name and name[-1][_KEY] in self._connectors:
+                name.pop()
+            core = sum(w[_KEY] not in self._connectors for w in name)
+            if core < _MIN_LISTED_WORDS or core > _MAX_NAME_WORDS + 1:
+                return tuple(out)
+            first, last = name[0][_START], name[-1][_END]
+            if not _LIST_END.match(text, last):
+                return tuple(out)  # the run goes on into a verb or a noun: no name
+            surface = text[first:last]
+            out.append(Found(first, last, Actor(slug(surface), surface, "person", country)))
+            pos = last
+        return tuple(out)
 
     def _body(self, item: Item, start: int, words: list[_Word], trigger: Trigger) -> Found | None:
         hit = item.known.at(words[0][_START], words[0][_END])
