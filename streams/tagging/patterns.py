@@ -365,6 +365,8 @@ class PatternReader:
                 break
             if name and not english and key.startswith("و") and not connector:
                 break  # the next name or clause (X وبشار الأسد), checked before known names
+            if name and key in self._speech_ends:
+                break  # what follows a name (إن، لصحيفة، رئيس …) is never part of it
             hit = at(word[_START], word[_END])
             if hit is not None:
                 if hit[2] == "actor":
@@ -380,6 +382,7 @@ class PatternReader:
             elif _starts_with_article(key) and not connector and not after_connector:
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
+                    i += 1  # (so a speech verb's name is checked for what follows it)
                 break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
             elif name and key.startswith(_PREPOSITION_ARTICLE):
                 break  # ل with the article (للجزيرة) is no part of a name

@@ -118,6 +118,13 @@ def test_names_after_speech_verbs(tagger: Tagger, text: str, names: list[str]) -
         ("واستبعد بيتر كينيون أن تتحسن السوق", ["بيتر كينيون"]),
         ("وانتقد مصطفى ضيائي، المستشار السياسي، القرار", ["مصطفى ضيائي"]),
         ("وذكرت صحيفة هآرتس أن", []),  # a newspaper, not a speaker: ذكرت is no trigger
+        ("وقالت صحيفة ديلي تلغراف إن", []),  # nor after قالت: صحيفة is no name
+        # what follows a speaker's name ends it; a family name with the article is checked too
+        ("وقال تريشيه لصحيفة لوموند إن", ["تريشيه"]),
+        ("وأشار حسين الفردان إلى أن البرنامج", ["حسين الفردان"]),
+        ("وأشار حسين الفردان البرنامج", []),  # the strict ending after a speech verb still holds
+        # credits in arts news
+        ("الفيلم من إخراج يوسف شاهين وتأليف", ["يوسف شاهين"]),
     ],
 )
 def test_name_readings(tagger: Tagger, text: str, names: list[str]) -> None:
