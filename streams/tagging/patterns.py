@@ -36,6 +36,8 @@ _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
 _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 _MAX_ORG_WORDS = 4
 _IN = "في"
+_ALI = "علي"
+_LINEAGE = frozenset(("بن", "ابن", "بنت"))  # "son/daughter of": the name goes on
 # A list after a name: a comma or not, then و (standing apart, as in segmented text, or
 # attached: وعزت جدوع); the listed name must end at punctuation, the next و or the end.
 _LIST_AND = re.compile(r"\s*[،,]?\s*و(?=\s*[^\W\d_])\s*")
@@ -341,6 +343,8 @@ class PatternReader:
                 w_start, w_end, key, _ = words[i]
                 hit = at(w_start, w_end)
                 definite = not english and (_starts_with_article(key) or key.startswith("لل"))
+                if definite and i + 1 < count and words[i + 1][_KEY] in _LINEAGE:
+                    break  # a name with the article: الوليد بن طلال، الحسن بن علي
                 if hit is not None and (hit[2] != "actor" or definite):
                     country = hit[3] or country
                     i += 1
@@ -361,11 +365,12 @@ class PatternReader:
                 break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
             if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            if not connector and key in not_names:
+            ali = bool(name) and _is_ali(text, word)
+            if not connector and key in not_names and not ali:
                 break
             if name and not english and key.startswith("و") and not connector:
                 break  # the next name or clause (X وبشار الأسد), checked before known names
-            if name and key in self._speech_ends:
+            if name and key in self._speech_ends and not ali:
                 break  # what follows a name (إن، لصحيفة، رئيس …) is never part of it
             hit = at(word[_START], word[_END])
             if hit is not None:
@@ -380,9 +385,18 @@ class PatternReader:
                 i += 1
                 break
             elif _starts_with_article(key) and not connector and not after_connector:
+                lineage = i + 1 < count and words[i + 1][_KEY] in _LINEAGE
+                if not name and lineage and key not in self._titles:
+                    name.append(word)  # الوليد بن طلال
+                    core += 1
+                    i += 1
+                    continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
                     i += 1  # (so a speech verb's name is checked for what follows it)
+                    if lineage:
+                        core += 1
+                        continue  # unless a lineage follows (زين العابدين بن علي)
                 break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
             elif name and key.startswith(_PREPOSITION_ARTICLE):
                 break  # ل with the article (للجزيرة) is no part of a name
@@ -517,6 +531,12 @@ def _capitalised(text: str, word: _Word) -> bool:
     """An English name word: Capitalised, or a particle joined to one (al-Assad, bin-Salman)."""
     surface = text[word[_START] : word[_END]]
     return surface[:1].isupper() or any(part[:1].isupper() for part in re.split(r"[-'’]", surface)[1:])
+
+
+def _is_ali(text: str, word: _Word) -> bool:
+    """The name علي as written (with ي), which the key folds together with the preposition
+    على (alef maqsura): inside a name (محمد علي العظمي، زين العابدين بن علي) it is the name."""
+    return word[_KEY] == _ALI and text[word[_END] - 1] == "\u064a"
 
 
 def _is_arabic(ch: str) -> bool:
