@@ -37,6 +37,7 @@ _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, ال�
 _MAX_ORG_WORDS = 4
 _IN = "في"
 _ALI = "علي"
+_ON_BEHALF = "باسم "  # "on behalf of", ending a spokesman's title
 _LINEAGE = frozenset(("بن", "ابن", "بنت"))  # "son/daughter of": the name goes on
 # A list after a name: a comma or not, then و (standing apart, as in segmented text, or
 # attached: وعزت جدوع); the listed name must end at punctuation, the next و or the end.
@@ -285,16 +286,33 @@ class PatternReader:
         if role == "title" or role == "speech":
             speech = role == "speech"
             partial = first_read < limit and len(words) >= first_read
+            construct = not speech and self._construct(item, start, end, words)
+            if construct is None:
+                return None
             try:
                 found = self._person(item, words, speech=speech, partial=partial)
             except _MoreWords:
                 found = self._person(item, self._words(item, end, limit), speech=speech)
+            if construct and found is not None and len(item.text[found.start : found.end].split()) < 2:
+                return None
             if found is not None and _LIST_AND.match(item.text, found.end) is not None:
                 return found._replace(more=self._listed(item, found.end, found.actor.country))
             return found
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
+
+    def _construct(self, item: Item, start: int, end: int, words: list[_Word]) -> bool | None:
+        """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
+        head a construct (وزير الدفاع، ممثل الأمم المتحدة) and the name after it have two
+        words or more; None if no construct follows (وزير سابق، ممثل بارع)."""
+        text = item.text
+        if not _is_arabic(text[start]) or _fold_word(text[start:end]) not in self._not_names:
+            return False
+        w_start, w_end, key, _ = words[0]
+        if _starts_with_article(key) or key.startswith("لل") or item.known.at(w_start, w_end):
+            return True
+        return None
 
     def _may_name(self, item: Item, pos: int) -> bool:
         """False if the word right after a speech verb ending at `pos` cannot start a name.
@@ -345,7 +363,14 @@ class PatternReader:
                 definite = not english and (_starts_with_article(key) or key.startswith("لل"))
                 if definite and i + 1 < count and words[i + 1][_KEY] in _LINEAGE:
                     break  # a name with the article: الوليد بن طلال، الحسن بن علي
-                if hit is not None and (hit[2] != "actor" or definite):
+                # A listed body is a qualifier where a body is named: after باسم or a skip
+                # word (المتحدث باسم حركة فتح، رئيس حزب الليكود), or with ل "of" (لحزب الله).
+                if hit is not None and (
+                    hit[2] != "actor"
+                    or definite
+                    or (words[i - 1][_KEY] in self._skip if i else text.endswith(_ON_BEHALF, 0, w_start))
+                    or (hit[0] > w_start and key[0] == "ل")
+                ):
                     country = hit[3] or country
                     i += 1
                 elif key in qualifiers or (definite and key not in not_names):
