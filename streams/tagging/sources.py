@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,8 +16,10 @@ from streams.tagging.data import (
     CountryExtras,
     PatternWords,
     PlaceRecord,
+    Subdivision,
     Trigger,
     load_actors,
+    load_countries,
     load_subdivisions,
 )
 from streams.tagging.records import Actor
@@ -56,6 +59,17 @@ _SHORT_KEY_LETTERS = 4
 # Words for a state that, with a country's feminine nisba, name the country (see
 # state_aliases). Not الدولة: "الدولة الأفغانية" is as often the Afghan state's institutions.
 _STATE_WORDS = ("الجمهورية", "المملكة")
+# Outside FOCUS_COUNTRIES, the countries whose provinces and states English news names by
+# themselves (Borno, Sindh, Arizona, Donetsk Oblast).
+# fmt: off
+ENGLISH_SUBDIVISION_COUNTRIES = frozenset({
+    "AF", "AU", "BF", "BR", "CA", "CD", "CM", "CN", "ET", "GB", "ID", "IN", "KE", "ML", "MM",
+    "MX", "MZ", "NE", "NG", "PH", "PK", "RU", "SS", "TH", "UA", "US",
+})
+# fmt: on
+# CLDR Arabic names that begin with one of these are no names: a saint (القديس جورج, a
+# Caribbean parish) or a kind of division CLDR kept (إدارة ميتا, "Meta department").
+_NOT_NAME_HEADS = frozenset({"القديس", "إدارة", "شعبة", "عمالة", "قسم"})
 # English subdivision names made only of these words are words, not names ("North", "Capital").
 # fmt: off
 _GENERIC_WORDS = frozenset({
@@ -64,6 +78,8 @@ _GENERIC_WORDS = frozenset({
     "Bay", "Islands", "Island", "Region", "District", "Province", "Mountain", "Lake", "River",
     "Plateau", "Savanes", "Littoral", "Interior", "Nord", "Sud", "Est", "Ouest", "Centro",
     "Norte", "Sur", "Oriental", "Occidental", "Highlands", "Valley", "and", "of", "the",
+    "Far", "Federal", "Northwest", "Southwest", "Northeast", "Southeast", "Territory",
+    "Borders", "Division", "Area", "Department", "Autonomous",
 })
 # fmt: on
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
@@ -171,27 +187,48 @@ def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]
 
     Ranked as a GeoNames city of no population, so a city of the same name wins (إدلب the
     city, not the governorate: same country either way). A curated place of the same name
-    and country takes over. Outside FOCUS_COUNTRIES, as for cities, only Arabic names of
-    five letters or more, and no English names (each name costs load time; English news
-    names foreign provinces with their cities); English names not made of generic words
-    alone ("North", "Capital"). Names that read as everyday words (الشرقية، الداخلية) are stopped
-    in stoplist.yaml, so they count only after a guard word (محافظة الشرقية).
+    and country takes over, and no subdivision takes a country's name (سوريا is not Soria,
+    ES, even in a text about Spain). Outside FOCUS_COUNTRIES, as for cities, only Arabic
+    names of five letters or more. English names where English news names provinces
+    (FOCUS_COUNTRIES and ENGLISH_SUBDIVISION_COUNTRIES), when only one subdivision has the
+    name and it is not made of generic words alone ("North", "Capital") or a saint's parish.
+    Names that read as everyday words (الشرقية، الداخلية، Delta) are stopped in stoplist.yaml,
+    so they count only after a guard word (محافظة الشرقية).
     """
-    for sub in load_subdivisions():
+    subdivisions = load_subdivisions()
+    countries = {phrase_key(a.phrase) for a in country_aliases(load_countries()) if a.entry.kind == "place"}
+    english_names = Counter(sub.name for sub in subdivisions)
+    for sub in subdivisions:
         focus = sub.country in FOCUS_COUNTRIES
         entry = Entry("place", sub.name, sub.country, (TIER_CITY, 0), place=sub.name)
         key = phrase_key(sub.ar)
         letters = len(key.replace(" ", ""))
-        taken = (sub.country, key) in curated or (None, key) in curated
+        taken = (sub.country, key) in curated or (None, key) in curated or key in countries
+        taken = taken or sub.ar.split()[0] in _NOT_NAME_HEADS
         long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
         if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
             # Outside the focus region without proclitic forms: they would cost a quarter of
             # a second and 25 MB of load for the few foreign provinces written with one.
             yield Alias(sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS)
-        generic = set(sub.name.replace("-", " ").split()) <= _GENERIC_WORDS
-        named = (sub.country, phrase_key(sub.name)) in curated
-        if focus and sub.name.isascii() and not generic and not named:
+        if _english_subdivision(sub, english_names, curated, countries):
             yield Alias(sub.name, entry)
+
+
+def _english_subdivision(
+    sub: Subdivision, names: Counter[str], curated: set[tuple[str | None, str]], countries: set[str]
+) -> bool:
+    if sub.country not in FOCUS_COUNTRIES and sub.country not in ENGLISH_SUBDIVISION_COUNTRIES:
+        return False
+    words = sub.name.replace("-", " ").split()
+    key = phrase_key(sub.name)
+    return (
+        sub.name.isascii()
+        and names[sub.name] == 1
+        and not set(words) <= _GENERIC_WORDS
+        and words[0] not in ("Saint", "St.", "Sainte")
+        and (sub.country, key) not in curated
+        and key not in countries
+    )
 
 
 def actor_aliases() -> Iterator[Alias]:

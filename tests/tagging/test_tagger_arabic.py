@@ -141,6 +141,9 @@ def test_subdivisions_from_cldr(tagger: Tagger) -> None:
     # A plain-word name counts after a guard word only: محافظة الشرقية is Al Sharqia (EG).
     assert tagger.tag("أمطار غزيرة في محافظة الشرقية").places == ("Al Sharqia",)
     assert tagger.tag("أمطار غزيرة في الضفة الشرقية").places == ()
+    # Soria (ES) is سوريا in CLDR: a country's name never reads as a subdivision.
+    tags = tagger.tag("محادثات بين سوريا وإسبانيا")
+    assert tags.countries == ("ES", "SY") and tags.places == ()
 
 
 def test_context_picks_the_right_homonym(tagger: Tagger) -> None:

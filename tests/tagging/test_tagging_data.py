@@ -15,6 +15,7 @@ from streams.tagging.data import (
     load_subdivisions,
 )
 from streams.tagging.gazetteer import build_gazetteer
+from streams.tagging.sources import subdivision_aliases
 
 
 def test_m49_covers_every_iso_country() -> None:
@@ -46,6 +47,17 @@ def test_subdivisions_file() -> None:
     assert (by_code["syid"].name, by_code["syid"].ar) == ("Idlib", "إدلب")  # محافظة dropped
     kinds = ("محافظة ", "ولاية ", "مقاطعة ", "شعبية ")
     assert not [s.ar for s in subdivisions if s.ar.startswith(kinds)]
+
+
+def test_subdivision_aliases_leave_countries_and_saints_alone() -> None:
+    aliases = list(subdivision_aliases(set()))
+    names = {(a.phrase, a.entry.country) for a in aliases}
+    assert ("ذي قار", "IQ") in names and ("Dhi Qar", "IQ") in names
+    assert ("Arizona", "US") in names and ("Sindh", "PK") in names  # English where news uses it
+    assert ("سوريا", "ES") not in names  # Soria's CLDR name is Syria's
+    assert not [p for p, _ in names if p.startswith(("القديس", "إدارة"))]
+    assert not [p for p, c in names if c == "FR" and p.isascii()]  # no English names there
+    assert ("North", "LB") not in names  # generic words alone
 
 
 def test_compiles_quickly() -> None:
