@@ -187,8 +187,8 @@ def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]
 
     Ranked as a GeoNames city of no population, so a city of the same name wins (إدلب the
     city, not the governorate: same country either way). A curated place of the same name
-    and country takes over, and no subdivision takes a country's name (سوريا is not Soria,
-    ES, even in a text about Spain). Outside FOCUS_COUNTRIES, as for cities, only Arabic
+    anywhere keeps its name, and so does a country (سوريا is not Soria, ES, even in a text
+    about Spain; بيروت not Pirot, RS). Outside FOCUS_COUNTRIES, as for cities, only Arabic
     names of five letters or more. English names where English news names provinces
     (FOCUS_COUNTRIES and ENGLISH_SUBDIVISION_COUNTRIES), when only one subdivision has the
     name and it is not made of generic words alone ("North", "Capital") or a saint's parish.
@@ -198,25 +198,28 @@ def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]
     subdivisions = load_subdivisions()
     countries = {phrase_key(a.phrase) for a in country_aliases(load_countries()) if a.entry.kind == "place"}
     english_names = Counter(sub.name for sub in subdivisions)
+    # A curated place anywhere keeps its name: بيروت is Beirut even in a text about Serbia
+    # (Pirot, RS), القنيطرة Quneitra.
+    curated_keys = {key for _, key in curated}
     for sub in subdivisions:
         focus = sub.country in FOCUS_COUNTRIES
         entry = Entry("place", sub.name, sub.country, (TIER_CITY, 0), place=sub.name)
         key = phrase_key(sub.ar)
         letters = len(key.replace(" ", ""))
-        taken = (sub.country, key) in curated or (None, key) in curated or key in countries
-        taken = taken or sub.ar.split()[0] in _NOT_NAME_HEADS
+        taken = key in curated_keys or key in countries or sub.ar.split()[0] in _NOT_NAME_HEADS
         long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
         if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
             # Outside the focus region without proclitic forms: they would cost a quarter of
             # a second and 25 MB of load for the few foreign provinces written with one.
             yield Alias(sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS)
-        if _english_subdivision(sub, english_names, curated, countries):
+        if _english_subdivision(sub, english_names, curated_keys, countries):
             yield Alias(sub.name, entry)
 
 
 def _english_subdivision(
-    sub: Subdivision, names: Counter[str], curated: set[tuple[str | None, str]], countries: set[str]
+    sub: Subdivision, names: Counter[str], curated: set[str], countries: set[str]
 ) -> bool:
+    """Whether the subdivision's English name is read (see subdivision_aliases)."""
     if sub.country not in FOCUS_COUNTRIES and sub.country not in ENGLISH_SUBDIVISION_COUNTRIES:
         return False
     words = sub.name.replace("-", " ").split()
@@ -226,7 +229,7 @@ def _english_subdivision(
         and names[sub.name] == 1
         and not set(words) <= _GENERIC_WORDS
         and words[0] not in ("Saint", "St.", "Sainte")
-        and (sub.country, key) not in curated
+        and key not in curated
         and key not in countries
     )
 

@@ -144,6 +144,8 @@ def test_subdivisions_from_cldr(tagger: Tagger) -> None:
     # Soria (ES) is سوريا in CLDR: a country's name never reads as a subdivision.
     tags = tagger.tag("محادثات بين سوريا وإسبانيا")
     assert tags.countries == ("ES", "SY") and tags.places == ()
+    # Nor does a curated place's: بيروت is Beirut, not Pirot (RS), beside Serbia.
+    assert tagger.tag("زيارة إلى بيروت وصربيا").places == ("Beirut",)
 
 
 def test_context_picks_the_right_homonym(tagger: Tagger) -> None:
