@@ -228,6 +228,13 @@ class PatternReader:
         self._not_names = _with_proclitics(words.not_names)
         self._titles = _with_proclitics(words.titles)
         self._speech_ends = _with_proclitics(words.speech_ends)
+        # Titles that are also common nouns (وزير، ممثل), as written in patterns.yaml: they
+        # need a construct after them (see `_construct`).
+        self._nouns = frozenset(
+            phrase
+            for phrase, t in words.triggers
+            if t.role == "title" and phrase_key(phrase) in words.not_names
+        )
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
@@ -286,7 +293,7 @@ class PatternReader:
         if role == "title" or role == "speech":
             speech = role == "speech"
             partial = first_read < limit and len(words) >= first_read
-            construct = not speech and self._construct(item, start, end, words)
+            construct = not speech and item.text[start:end] in self._nouns and self._construct(item, words)
             if construct is None:
                 return None
             try:
@@ -295,20 +302,22 @@ class PatternReader:
                 found = self._person(item, self._words(item, end, limit), speech=speech)
             if construct and found is not None and len(item.text[found.start : found.end].split()) < 2:
                 return None
-            if found is not None and _LIST_AND.match(item.text, found.end) is not None:
+            # (a و within the next three characters first: one C-level scan rules most out)
+            if (
+                found is not None
+                and "و" in item.text[found.end : found.end + 3]
+                and _LIST_AND.match(item.text, found.end)
+            ):
                 return found._replace(more=self._listed(item, found.end, found.actor.country))
             return found
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
 
-    def _construct(self, item: Item, start: int, end: int, words: list[_Word]) -> bool | None:
+    def _construct(self, item: Item, words: list[_Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
         head a construct (وزير الدفاع، ممثل الأمم المتحدة) and the name after it have two
         words or more; None if no construct follows (وزير سابق، ممثل بارع)."""
-        text = item.text
-        if not _is_arabic(text[start]) or _fold_word(text[start:end]) not in self._not_names:
-            return False
         w_start, w_end, key, _ = words[0]
         if _starts_with_article(key) or key.startswith("لل") or item.known.at(w_start, w_end):
             return True
@@ -390,7 +399,7 @@ class PatternReader:
                 break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
             if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            ali = bool(name) and _is_ali(text, word)
+            ali = key == _ALI and bool(name) and _is_ali(text, word)
             if not connector and key in not_names and not ali:
                 break
             if name and not english and key.startswith("و") and not connector:

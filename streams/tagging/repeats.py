@@ -88,8 +88,10 @@ def with_repeats(
     """`found` plus the other mentions of its people outside the spans in `taken` (all the
     tagger's mentions, read only if needed); a person a pattern found under one of another's
     names (وأضاف هافيستو after وزير الخارجية الألماني بيكا هافيستو) becomes that person."""
-    if any(f.more for f in found):
-        found = _with_listed(found)
+    for f in found:
+        if f.more:  # people listed after one (rare): add them all
+            found = _with_listed(found)
+            break
     people = [f for f in found if f.actor.type == "person"]
     if not people:
         return list(found)
