@@ -67,6 +67,16 @@ class PlaceRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class Subdivision:
+    """One ISO 3166-2 subdivision with its CLDR names (subdivisions.yaml)."""
+
+    code: str  # CLDR's subdivision code, e.g. "syid" (ISO 3166-2 SY-ID)
+    country: str
+    name: str  # English
+    ar: str  # Arabic, without a leading word for its kind (محافظة، ولاية)
+
+
+@dataclass(frozen=True, slots=True)
 class ActorRecord:
     """One curated actor and the names it goes by (actors.yaml)."""
 
@@ -115,6 +125,19 @@ def load_places() -> list[PlaceRecord]:
         country = _country(body.get("country"), where)
         names = [_names(body.get(f), where) for f in ("en", "ar", "before")]
         out.append(PlaceRecord(body["name"], country, *names))
+    return out
+
+
+def load_subdivisions() -> list[Subdivision]:
+    """ISO 3166-2 subdivisions with English and Arabic names (subdivisions.yaml, from CLDR)."""
+    out = []
+    for code, rows in (_load("subdivisions.yaml").get("subdivisions") or {}).items():
+        country = _country(code, f"subdivisions.yaml {code}")
+        for row in rows or []:
+            if not (isinstance(row, list) and len(row) == 3 and all(isinstance(v, str) and v for v in row)):
+                where = f"subdivisions.yaml {code}"
+                raise ConfigError(f"tagging data {where}: expected [code, name, ar], got {row!r}")
+            out.append(Subdivision(row[0], str(country), row[1], row[2]))
     return out
 
 

@@ -35,7 +35,20 @@ _MAX_NAME_WORDS = 3  # not counting connectors (بن، عبد): longer runs most
 _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
 _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 _MAX_ORG_WORDS = 4
+_IN = "في"
+_ALI = "علي"
+_ON_BEHALF = "باسم "  # "on behalf of", ending a spokesman's title
+_LINEAGE = frozenset(("بن", "ابن", "بنت"))  # "son/daughter of": the name goes on
+# A list after a name: a comma or not, then و (standing apart, as in segmented text, or
+# attached: وعزت جدوع); the listed name must end at punctuation, the next و or the end.
+_LIST_AND = re.compile(r"\s*[،,]?\s*و(?=\s*[^\W\d_])\s*")
+_LIST_END = re.compile(r"\s*(?:$|[^\w\s]|و(?:\s|[^\W\d_]))")
+_MAX_LISTED = 8
+_MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو، X و حضر)
 _ARTICLE = "ال"
+# A word opening with ل and the article (للجزيرة، للعرقلة) never continues a name (بال, كال
+# and فال open names too: بالاك، كالمي، فالتر).
+_PREPOSITION_ARTICLE = "لل"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 # Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
@@ -89,6 +102,8 @@ class Found(NamedTuple):
     start: int
     end: int
     actor: Actor
+    # People listed right after this one (X و Y، و Z); `repeats.with_repeats` adds them.
+    more: tuple[Found, ...] = ()
 
 
 # A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
@@ -213,6 +228,13 @@ class PatternReader:
         self._not_names = _with_proclitics(words.not_names)
         self._titles = _with_proclitics(words.titles)
         self._speech_ends = _with_proclitics(words.speech_ends)
+        # Titles that are also common nouns (وزير، ممثل), as written in patterns.yaml: they
+        # need a construct after them (see `_construct`).
+        self._nouns = frozenset(
+            phrase
+            for phrase, t in words.triggers
+            if t.role == "title" and phrase_key(phrase) in words.not_names
+        )
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
@@ -271,13 +293,35 @@ class PatternReader:
         if role == "title" or role == "speech":
             speech = role == "speech"
             partial = first_read < limit and len(words) >= first_read
+            construct = not speech and item.text[start:end] in self._nouns and self._construct(item, words)
+            if construct is None:
+                return None
             try:
-                return self._person(item, words, speech=speech, partial=partial)
+                found = self._person(item, words, speech=speech, partial=partial)
             except _MoreWords:
-                return self._person(item, self._words(item, end, limit), speech=speech)
+                found = self._person(item, self._words(item, end, limit), speech=speech)
+            if construct and found is not None and len(item.text[found.start : found.end].split()) < 2:
+                return None
+            # (a و within the next three characters first: one C-level scan rules most out)
+            if (
+                found is not None
+                and "و" in item.text[found.end : found.end + 3]
+                and _LIST_AND.match(item.text, found.end)
+            ):
+                return found._replace(more=self._listed(item, found.end, found.actor.country))
+            return found
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
+
+    def _construct(self, item: Item, words: list[_Word]) -> bool | None:
+        """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
+        head a construct (وزير الدفاع، ممثل الأمم المتحدة) and the name after it have two
+        words or more; None if no construct follows (وزير سابق، ممثل بارع)."""
+        w_start, w_end, key, _ = words[0]
+        if _starts_with_article(key) or key.startswith("لل") or item.known.at(w_start, w_end):
+            return True
+        return None
 
     def _may_name(self, item: Item, pos: int) -> bool:
         """False if the word right after a speech verb ending at `pos` cannot start a name.
@@ -326,24 +370,42 @@ class PatternReader:
                 w_start, w_end, key, _ = words[i]
                 hit = at(w_start, w_end)
                 definite = not english and (_starts_with_article(key) or key.startswith("لل"))
-                if hit is not None and (hit[2] != "actor" or definite):
+                if definite and i + 1 < count and words[i + 1][_KEY] in _LINEAGE:
+                    break  # a name with the article: الوليد بن طلال، الحسن بن علي
+                # A listed body is a qualifier where a body is named: after باسم or a skip
+                # word (المتحدث باسم حركة فتح، رئيس حزب الليكود), or with ل "of" (لحزب الله).
+                if hit is not None and (
+                    hit[2] != "actor"
+                    or definite
+                    or (words[i - 1][_KEY] in self._skip if i else text.endswith(_ON_BEHALF, 0, w_start))
+                    or (hit[0] > w_start and key[0] == "ل")
+                ):
                     country = hit[3] or country
                     i += 1
                 elif key in qualifiers or (definite and key not in not_names):
                     i += 1
+                elif key == _IN and i + 1 < count and words[i + 1][_GLUED] and at(*words[i + 1][:2]):
+                    i += 2  # a body the person belongs to: القيادي في حماس …
                 else:
                     break
         name: list[_Word] = []
         core = 0
-        while i < count and core < _MAX_NAME_WORDS:
+        while i < count:
             word = words[i]
             key = word[_KEY]
             connector = key in connectors
             after_connector = bool(name) and name[-1][_KEY] in connectors
+            if core >= _MAX_NAME_WORDS and not (after_connector or connector):
+                break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
             if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            if not connector and key in not_names:
+            ali = key == _ALI and bool(name) and _is_ali(text, word)
+            if not connector and key in not_names and not ali:
                 break
+            if name and not english and key.startswith("و") and not connector:
+                break  # the next name or clause (X وبشار الأسد), checked before known names
+            if name and key in self._speech_ends and not ali:
+                break  # what follows a name (إن، لصحيفة، رئيس …) is never part of it
             hit = at(word[_START], word[_END])
             if hit is not None:
                 if hit[2] == "actor":
@@ -352,16 +414,26 @@ class PatternReader:
             if english:
                 if not (connector or _capitalised(text, word)):
                     break
-            elif name and key.startswith("و") and not connector:
-                break
-            elif speech and not name and _nisba_name(key):
+            elif speech and not name and _nisba_name(key) and key not in self._titles:
                 name.append(word)  # a family name alone: وقال المالكي إن
                 i += 1
                 break
             elif _starts_with_article(key) and not connector and not after_connector:
+                lineage = i + 1 < count and words[i + 1][_KEY] in _LINEAGE
+                if not name and lineage and key not in self._titles:
+                    name.append(word)  # الوليد بن طلال
+                    core += 1
+                    i += 1
+                    continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
+                    i += 1  # (so a speech verb's name is checked for what follows it)
+                    if lineage:
+                        core += 1
+                        continue  # unless a lineage follows (زين العابدين بن علي)
                 break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
+            elif name and key.startswith(_PREPOSITION_ARTICLE):
+                break  # ل with the article (للجزيرة) is no part of a name
             name.append(word)
             core += not connector
             i += 1
@@ -387,6 +459,43 @@ class PatternReader:
         if not ident:
             return None
         return Found(first, last, Actor(ident, surface, "person", country))
+
+    def _listed(self, item: Item, pos: int, country: str | None) -> tuple[Found, ...]:
+        """The people listed after a name ending at `pos`: "X و Y، و Z" (news lists players,
+        ministers, cast). Each must be a name of two to four words that is neither a known
+        name nor an ال-word, and must end at punctuation, the end or the next و: "X و
+        وزير الخارجية" or "X و حضر" are no list. Arabic only (English lists put titles in)."""
+        text = item.text
+        if not _is_arabic(text[pos - 1]):
+            return ()
+        out: list[Found] = []
+        while len(out) < _MAX_LISTED and (conj := _LIST_AND.match(text, pos)) is not None:
+            words = self._words(item, conj.end(), _MAX_NAME_WORDS + 2)
+            name: list[_Word] = []
+            for word in words:
+                key = word[_KEY]
+                if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS or key.startswith("و"):
+                    break
+                if key in self._not_names or item.known.at(word[_START], word[_END]) is not None:
+                    return tuple(out)
+                if _starts_with_article(key) and not (name and name[-1][_KEY] in self._connectors):
+                    if not name or not _nisba_name(key):
+                        return tuple(out)  # an ال-word: a noun, or a title (و الرئيس Y)
+                    name.append(word)  # a family name ends the name (محسن الشرقاوي)
+                    break
+                name.append(word)
+            while name and name[-1][_KEY] in self._connectors:
+                name.pop()
+            core = sum(w[_KEY] not in self._connectors for w in name)
+            if core < _MIN_LISTED_WORDS or core > _MAX_NAME_WORDS + 1:
+                return tuple(out)
+            first, last = name[0][_START], name[-1][_END]
+            if not _LIST_END.match(text, last):
+                return tuple(out)  # the run goes on into a verb or a noun: no name
+            surface = text[first:last]
+            out.append(Found(first, last, Actor(slug(surface), surface, "person", country)))
+            pos = last
+        return tuple(out)
 
     def _body(self, item: Item, start: int, words: list[_Word], trigger: Trigger) -> Found | None:
         hit = item.known.at(words[0][_START], words[0][_END])
@@ -456,6 +565,12 @@ def _capitalised(text: str, word: _Word) -> bool:
     """An English name word: Capitalised, or a particle joined to one (al-Assad, bin-Salman)."""
     surface = text[word[_START] : word[_END]]
     return surface[:1].isupper() or any(part[:1].isupper() for part in re.split(r"[-'’]", surface)[1:])
+
+
+def _is_ali(text: str, word: _Word) -> bool:
+    """The name علي as written (with ي), which the key folds together with the preposition
+    على (alef maqsura): inside a name (محمد علي العظمي، زين العابدين بن علي) it is the name."""
+    return word[_KEY] == _ALI and text[word[_END] - 1] == "\u064a"
 
 
 def _is_arabic(ch: str) -> bool:

