@@ -135,12 +135,16 @@ class Match(NamedTuple, Generic[T]):
 
 # A form's readings as (key letters not reported, payload, the key it reports).
 _Readings = tuple[tuple[int, T, str], ...]
+# Forms a hit is checked against in a text with glue, as (form, readings).
+_Forms = tuple[tuple[str, _Readings[T]], ...]
+# The forms of a hit that is one form, which has a space: check it against itself.
+_ITSELF: tuple[tuple[str, tuple[tuple[int, object, str], ...]], ...] = ()
 # An anchored form's value: (length, readings of the form that is the key or None, and the
-# forms to check a hit against in a text with glue, as (form, readings): every form with
-# that spaced key if it is not just that one, or the form itself if it has a space; else None).
-_Value = tuple[int, "_Readings[T] | None", "tuple[tuple[str, _Readings[T]], ...] | None"]
+# forms to check a hit against in a text with glue: every form with that spaced key if it is
+# not just that one, or `_ITSELF` if that one has a space; else None).
+_Value = tuple[int, "_Readings[T] | None", "_Forms[T] | None"]
 # A hit in the general path: (end, length, readings, forms to check it against).
-_Hit = tuple[int, int, "_Readings[T] | None", "tuple[tuple[str, _Readings[T]], ...] | None"]
+_Hit = tuple[int, int, "_Readings[T] | None", "_Forms[T] | None"]
 
 
 class PhraseMatcher(Generic[T]):
@@ -211,8 +215,9 @@ class PhraseMatcher(Generic[T]):
             if group is None:
                 own = self._kept(spaced, forms[spaced])
                 # A single word (most forms) is in a text with glue exactly where it is in the
-                # spaced key; a space inside a form may stand for glue, so those are checked.
-                return len(spaced), own, ((spaced, own),) if " " in spaced else None
+                # spaced key; a space inside a form may stand for glue, so those are checked
+                # (against the form itself: no tuple of its own, there are tens of thousands).
+                return len(spaced), own, _ITSELF if " " in spaced else None
             mine = self._kept(spaced, forms[spaced]) if spaced in forms else None
             return len(spaced), mine, tuple((form, self._kept(form, forms[form])) for form in group)
 
@@ -271,7 +276,7 @@ class PhraseMatcher(Generic[T]):
                     if first and is_word[key[first - 1]]:
                         continue
                     if forms is not None:
-                        readings = _readings_of(key[first:end], forms)
+                        readings = _readings_in(key, spaced, first, end, readings, forms)
                 if readings is None:
                     continue
                 if first < prev_first or (first == prev_first and end > prev_end):
@@ -300,7 +305,7 @@ class PhraseMatcher(Generic[T]):
                     if first and is_word[key[first - 1]]:
                         continue
                     if forms is not None:
-                        readings = _readings_of(key[first:last], forms)
+                        readings = _readings_in(key, spaced, first, last, readings, forms)
                 if readings is None:
                     continue
                 k = bisect_right(shift_at, first)
@@ -330,7 +335,7 @@ class PhraseMatcher(Generic[T]):
                     if first and is_word[key[first - 1]]:
                         continue
                     if forms is not None:
-                        readings = _readings_of(key[first:last], forms)
+                        readings = _readings_in(key, spaced, first, last, readings, forms)
                 if readings is None:
                     continue
                 extent = span(first, last)
@@ -365,7 +370,7 @@ class PhraseMatcher(Generic[T]):
             if (first and is_word[key[first - 1]]) or (end < size and is_word[key[end]]):
                 continue  # glue above U+FFFF may be a letter; unanchored forms need the check
             if glued and forms is not None:  # see find_in
-                readings = _readings_of(key[first:end], forms)
+                readings = _readings_in(key, spaced, first, end, readings, forms)
             if readings is None:
                 continue
             extent = (first, end) if identity else span(first, end)
@@ -392,9 +397,15 @@ class PhraseMatcher(Generic[T]):
                 yield last + 1, length, readings, None  # searched in the key itself
 
 
-def _readings_of(segment: str, forms: tuple[tuple[str, _Readings[T]], ...]) -> _Readings[T] | None:
-    """The readings of the form that is `segment`, if one of `forms` is."""
-    return next((readings for form, readings in forms if form == segment), None)
+def _readings_in(
+    key: str, spaced: str, first: int, end: int, readings: _Readings[T] | None, forms: _Forms[T]
+) -> _Readings[T] | None:
+    """The readings of the form that key[first:end] is, of the hit's `forms` (`_ITSELF`: the
+    form that is its spaced key, with `readings`), if it is one of them."""
+    segment = key[first:end]
+    if not forms:  # _ITSELF
+        return readings if segment == spaced[first:end] else None
+    return next((r for form, r in forms if form == segment), None)
 
 
 def _anchorable(form: str) -> bool:
