@@ -91,7 +91,7 @@ def _collector_paused() -> Iterator[None]:
 
     The build allocates a few hundred thousand tuples and strings that all stay alive, so
     every collection the allocations trigger scans a growing heap and frees nothing: that was
-    a third of the build's CPU time. Reference counting still frees everything else.
+    a quarter of the build's CPU time. Reference counting still frees everything else.
     """
     enabled = gc.isenabled()
     gc.disable()

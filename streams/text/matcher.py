@@ -138,7 +138,7 @@ _Readings = tuple[tuple[int, T, str], ...]
 # Forms a hit is checked against in a text with glue, as (form, readings).
 _Forms = tuple[tuple[str, _Readings[T]], ...]
 # The forms of a hit that is one form, which has a space: check it against itself.
-_ITSELF: tuple[tuple[str, tuple[tuple[int, object, str], ...]], ...] = ()
+_ITSELF: tuple[()] = ()
 # An anchored form's value: (length, readings of the form that is the key or None, and the
 # forms to check a hit against in a text with glue: every form with that spaced key if it is
 # not just that one, or `_ITSELF` if that one has a space; else None).
@@ -155,8 +155,7 @@ class PhraseMatcher(Generic[T]):
         # form -> readings as (proclitic letters, key letters not reported, payload index)
         self._forms: dict[str, list[tuple[int, int, int]]] = {}
         self._built = False
-        # Forms behind a space, by their spaced key: (length, readings of the form that is
-        # that key or None, every form with that spaced key if it is not just that one).
+        # Forms behind a space, by their spaced key, each with its `_Value`.
         self._anchored: ahocorasick.Automaton | None = None
         # Forms that do not start with a word character of the BMP: searched as they are.
         self._unanchored: ahocorasick.Automaton | None = None

@@ -170,9 +170,9 @@ _ASCII_CLASSES = bytes(
 )
 _ASCII_GLUE = re.compile(b"xw")
 # Glue in text whose characters all take the plain Arabic path (so its key is that text,
-# folded one to one, with space runs shortened): scanning for the first character that is
-# not plain Arabic also finds the first glue, in one pass. A plain character's key is itself
-# or one of `_REPLACE_COMMON`'s targets.
+# folded one to one, with space runs shortened): the scan for the first character that is
+# not plain Arabic also stops at every glue character, so one pass finds both. A plain
+# character's key is itself or one of `_REPLACE_COMMON`'s targets.
 _PLAIN_FINAL = {ch: _REPLACE.get(ch, ch) for ch in _PLAIN_ARABIC}
 _PLAIN_WORD = frozenset(ch for ch, final in _PLAIN_FINAL.items() if is_word_char(final))
 _PLAIN_SPACE = frozenset(ch for ch, final in _PLAIN_FINAL.items() if final == " ")
