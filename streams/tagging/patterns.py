@@ -427,11 +427,14 @@ class PatternReader:
                     continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
-                    i += 1  # (so a speech verb's name is checked for what follows it)
                     if lineage:
                         core += 1
+                        i += 1
                         continue  # unless a lineage follows (زين العابدين بن علي)
-                break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
+                # (but a title after a name is an apposition: نبيل فرحات المدير …). `i` stays
+                # at the surname, so after a speech verb "X الY" is never a name: far more
+                # often a noun phrase (قال جيش الاحتلال، رفض توجيه الاتهام) than a speaker.
+                break
             elif name and key.startswith(_PREPOSITION_ARTICLE):
                 break  # ل with the article (للجزيرة) is no part of a name
             name.append(word)
