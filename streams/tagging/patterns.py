@@ -456,6 +456,14 @@ class PatternReader:
             family = len(name) == 1 and _nisba_name(head) and after is not None
             if _starts_with_article(head) and not family:
                 return None
+        elif len(name) == 1 and not english:
+            # One word after a title is as often a verb or a noun (الملك يعلم، الحارس ركنية)
+            # as a name (الرئيس مبارك): it must end as a speaker's name does, or before و.
+            after = words[i] if i < count else None
+            if after is not None and after[_GLUED]:
+                key = after[_KEY]
+                if key not in self._speech_ends and not key.startswith("و"):
+                    return None
         first, last = name[0][_START], name[-1][_END]
         surface = text[first:last]
         ident = slug(surface)

@@ -37,6 +37,9 @@ def test_titled_names(tagger: Tagger, text: str, name: str, country: str | None)
         "وحض الرئيس التركي نظيره الروسي على كبح",
         "وقال الرئيس إن الحل يكمن في العودة",
         "قال الرئيس الفرنسي في مؤتمر صحفي",
+        # one word after a title must end as a name does: here it is a verb or a noun
+        "وواصل الملك سيره نحو المدينة",
+        "وعقد رئيس الوزراء اجتماعا أمس بكبار القادة",
         "the president said on Monday",  # lower case: no title
         "President said it was over",
     ],
@@ -144,6 +147,10 @@ def test_names_after_speech_verbs(tagger: Tagger, text: str, names: list[str]) -
         # a title that is also a common noun must head a construct and name two words
         ("وقال ممثل الأمم المتحدة يان كوبيتش إن", ["يان كوبيتش"]),
         ("وقال ممثل بارع جدا", []),
+        # one word after a title, ending as a name does
+        ("والتقى الرئيس مبارك في القاهرة", ["مبارك"]),
+        ("وتصدى الحارس كاسياس الذي تألق", ["كاسياس"]),
+        ("وحيا الرئيس مبارك وأعضاء الوفد", ["مبارك"]),
         # credits in arts news
         ("الفيلم من إخراج يوسف شاهين وتأليف", ["يوسف شاهين"]),
     ],
