@@ -46,9 +46,11 @@ _LIST_END = re.compile(r"\s*(?:$|[^\w\s]|و(?:\s|[^\W\d_]))")
 _MAX_LISTED = 8
 _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو، X و حضر)
 _ARTICLE = "ال"
-# A word opening with ل and the article (للجزيرة، للعرقلة) never continues a name (بال, كال
-# and فال open names too: بالاك، كالمي، فالتر).
+# A word opening with ل and the article (للجزيرة، للعرقلة) is no part of a name; nor is
+# one with ب and the article at the start of a name (بالجهود) — later in a name it may be
+# one (… بالاك); كال and فال open names (كالمي، فالتر).
 _PREPOSITION_ARTICLE = "لل"
+_BI_ARTICLE = "بال"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 # Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
@@ -435,8 +437,8 @@ class PatternReader:
                 # at the surname, so after a speech verb "X الY" is never a name: far more
                 # often a noun phrase (قال جيش الاحتلال، رفض توجيه الاتهام) than a speaker.
                 break
-            elif name and key.startswith(_PREPOSITION_ARTICLE):
-                break  # ل with the article (للجزيرة) is no part of a name
+            elif key.startswith(_PREPOSITION_ARTICLE) or (not name and key.startswith(_BI_ARTICLE)):
+                break  # a preposition with the article (للجزيرة، بالجهود) is no part of a name
             name.append(word)
             core += not connector
             i += 1

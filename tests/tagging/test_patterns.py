@@ -39,6 +39,7 @@ def test_titled_names(tagger: Tagger, text: str, name: str, country: str | None)
         "قال الرئيس الفرنسي في مؤتمر صحفي",
         # one word after a title must end as a name does: here it is a verb or a noun
         "وواصل الملك سيره نحو المدينة",
+        "وأشاد وزير الزراعة الياباني بالجهود التي تبذلها",  # ب with the article opens no name
         "وعقد رئيس الوزراء اجتماعا أمس بكبار القادة",
         "the president said on Monday",  # lower case: no title
         "President said it was over",
