@@ -46,9 +46,11 @@ _LIST_END = re.compile(r"\s*(?:$|[^\w\s]|و(?:\s|[^\W\d_]))")
 _MAX_LISTED = 8
 _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو، X و حضر)
 _ARTICLE = "ال"
-# A word opening with ل and the article (للجزيرة، للعرقلة) never continues a name (بال, كال
-# and فال open names too: بالاك، كالمي، فالتر).
+# A word opening with ل and the article (للجزيرة، للعرقلة) is no part of a name; nor is
+# one with ب and the article at the start of a name (بالجهود) — later in a name it may be
+# one (… بالاك); كال and فال open names (كالمي، فالتر).
 _PREPOSITION_ARTICLE = "لل"
+_BI_ARTICLE = "بال"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 # Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
@@ -427,13 +429,16 @@ class PatternReader:
                     continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
-                    i += 1  # (so a speech verb's name is checked for what follows it)
                     if lineage:
                         core += 1
+                        i += 1
                         continue  # unless a lineage follows (زين العابدين بن علي)
-                break  # (but a title after a name is an apposition: نبيل فرحات المدير …)
-            elif name and key.startswith(_PREPOSITION_ARTICLE):
-                break  # ل with the article (للجزيرة) is no part of a name
+                # (but a title after a name is an apposition: نبيل فرحات المدير …). `i` stays
+                # at the surname, so after a speech verb "X الY" is never a name: far more
+                # often a noun phrase (قال جيش الاحتلال، رفض توجيه الاتهام) than a speaker.
+                break
+            elif key.startswith(_PREPOSITION_ARTICLE) or (not name and key.startswith(_BI_ARTICLE)):
+                break  # a preposition with the article (للجزيرة، بالجهود) is no part of a name
             name.append(word)
             core += not connector
             i += 1
@@ -453,6 +458,14 @@ class PatternReader:
             family = len(name) == 1 and _nisba_name(head) and after is not None
             if _starts_with_article(head) and not family:
                 return None
+        elif len(name) == 1 and not english:
+            # One word after a title is as often a verb or a noun (الملك يعلم، الحارس ركنية)
+            # as a name (الرئيس مبارك): it must end as a speaker's name does, or before و.
+            after = words[i] if i < count else None
+            if after is not None and after[_GLUED]:
+                key = after[_KEY]
+                if key not in self._speech_ends and not key.startswith("و"):
+                    return None
         first, last = name[0][_START], name[-1][_END]
         surface = text[first:last]
         ident = slug(surface)
