@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import babel
@@ -79,6 +81,28 @@ def build_gazetteer(*, stoplist: bool = True) -> Gazetteer:
 
     `stoplist=False` leaves out the stop list (block list and guards stay), to measure it.
     """
+    with _collector_paused():
+        return _build(stoplist=stoplist)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the gazetteer is built.
+
+    The build allocates a few hundred thousand tuples and strings that all stay alive, so
+    every collection the allocations trigger scans a growing heap and frees nothing: that was
+    a quarter of the build's CPU time. Reference counting still frees everything else.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(*, stoplist: bool) -> Gazetteer:
     places = load_places()
     countries = load_countries()
     patterns = load_patterns()

@@ -20,18 +20,30 @@ The reported span covers the phrase without its proclitics (بإدلب -> إدل
 الجزائر; in للجزائر the article's lam stays: لجزائر). English plurals and possessives are
 not guessed: "Turkey's" matches "Turkey" because the apostrophe is a word boundary, and
 plural forms ("Russians") belong in the caller's alias lists.
+
+Speed: a match must start after a non-word character, so each form goes into the automaton
+behind a space (" ادلب") and is searched for in the text's key behind a space too, with glue
+("(ادلب") turned into spaces (`MatchKey.spaced`). Then the automaton's states only ever
+follow words from their first letter: most letters of a text fall straight back to the root,
+whose only edge is the space, instead of walking long failure chains through every name that
+contains them — about half the search time — and hits that start inside a word never reach
+Python. Texts with glue check each hit against the real key. Children are added most frequent
+letter first, as pyahocorasick looks for a letter among a node's children in that order.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
-from streams.text.matchkey import MatchKey
+from streams.text.matchkey import MARK_CHARS as _MARK_CHARS
+from streams.text.matchkey import MatchKey, is_word_char, space_glue
 
 T = TypeVar("T")
 
@@ -51,7 +63,7 @@ class _WordChars(dict[str, bool]):
     """
 
     def __missing__(self, ch: str) -> bool:
-        value = ch.isalnum() or unicodedata.category(ch).startswith("M")
+        value = is_word_char(ch)
         if len(self) < _TABLE_LIMIT:
             self[ch] = value
         return value
@@ -121,6 +133,20 @@ class Match(NamedTuple, Generic[T]):
     extent: tuple[int, int]
 
 
+# A form's readings as (key letters not reported, payload, the key it reports).
+_Readings = tuple[tuple[int, T, str], ...]
+# Forms a hit is checked against in a text with glue, as (form, readings).
+_Forms = tuple[tuple[str, _Readings[T]], ...]
+# The forms of a hit that is one form, which has a space: check it against itself.
+_ITSELF: tuple[()] = ()
+# An anchored form's value: (length, readings of the form that is the key or None, and the
+# forms to check a hit against in a text with glue: every form with that spaced key if it is
+# not just that one, or `_ITSELF` if that one has a space; else None).
+_Value = tuple[int, "_Readings[T] | None", "_Forms[T] | None"]
+# A hit in the general path: (end, length, readings, forms to check it against).
+_Hit = tuple[int, int, "_Readings[T] | None", "_Forms[T] | None"]
+
+
 class PhraseMatcher(Generic[T]):
     """Add phrases with payloads, `build()` once, then `find()` in any number of texts."""
 
@@ -128,7 +154,11 @@ class PhraseMatcher(Generic[T]):
         self._payloads: list[T] = []
         # form -> readings as (proclitic letters, key letters not reported, payload index)
         self._forms: dict[str, list[tuple[int, int, int]]] = {}
-        self._automaton: ahocorasick.Automaton | None = None
+        self._built = False
+        # Forms behind a space, by their spaced key, each with its `_Value`.
+        self._anchored: ahocorasick.Automaton | None = None
+        # Forms that do not start with a word character of the BMP: searched as they are.
+        self._unanchored: ahocorasick.Automaton | None = None
 
     def add(
         self,
@@ -144,7 +174,7 @@ class PhraseMatcher(Generic[T]):
         `article=False` stops ال being added to a bare Arabic phrase (proper names);
         `proclitics=False` matches the phrase exactly as written, with no Arabic forms.
         """
-        if self._automaton is not None:
+        if self._built:
             raise RuntimeError("PhraseMatcher.add() after build()")
         key = phrase_key(phrase)
         context = phrase_key(before)
@@ -164,24 +194,48 @@ class PhraseMatcher(Generic[T]):
             self._forms.setdefault(form, []).append((clitics, skip, entry))
 
     def build(self) -> PhraseMatcher[T]:
-        """Compile every form into one automaton; returns self for chaining."""
-        automaton = ahocorasick.Automaton()
-        for form, readings in self._forms.items():
-            # Of the readings of one form, only those with the fewest proclitics count:
-            # بيروت is the name بيروت, never ب + a shorter name.
-            fewest = min(r[0] for r in readings)
-            # Each reading as (skip, payload, the key it reports), so find() only looks up.
-            kept = tuple(
-                (skip, self._payloads[entry], form[skip:])
-                for clitics, skip, entry in readings
-                if clitics == fewest
-            )
-            automaton.add_word(form, (len(form), kept))
-        if self._forms:
-            automaton.make_automaton()
-        self._automaton = automaton
-        self._forms = {}
+        """Compile every form into its automaton; returns self for chaining."""
+        forms, self._forms = self._forms, {}
+        anchored = [form for form in forms if _anchorable(form)]
+        # Forms with glue inside ("u.s" -> "u s"; rare), by their spaced key.
+        glued: dict[str, list[str]] = {}
+        for form in anchored:
+            spaced = space_glue(form)
+            if spaced != form:
+                glued.setdefault(spaced, []).append(form)
+        for spaced, group in glued.items():
+            if spaced in forms:  # "u s" is a form too: one key, told apart by the real text
+                group.append(spaced)
+        with_glue = {form for group in glued.values() for form in group}
+        words = [form for form in anchored if form not in with_glue] + list(glued)
+
+        def anchored_value(spaced: str) -> object:
+            group = glued.get(spaced)
+            if group is None:
+                own = self._kept(spaced, forms[spaced])
+                # A single word (most forms) is in a text with glue exactly where it is in the
+                # spaced key; a space inside a form may stand for glue, so those are checked
+                # (against the form itself: no tuple of its own, there are tens of thousands).
+                return len(spaced), own, _ITSELF if " " in spaced else None
+            mine = self._kept(spaced, forms[spaced]) if spaced in forms else None
+            return len(spaced), mine, tuple((form, self._kept(form, forms[form])) for form in group)
+
+        self._anchored = _automaton(words, anchored_value, prefix=" ")
+        # "#gaza", "(un)": forms that need no space before them, searched as they are.
+        unanchored = [form for form in forms if not _anchorable(form)]
+        self._unanchored = _automaton(unanchored, lambda form: (len(form), self._kept(form, forms[form])))
+        self._built = True
         return self
+
+    def _kept(self, form: str, readings: list[tuple[int, int, int]]) -> _Readings[T]:
+        """The readings of `form` that count, as (skip, payload, the key it reports)."""
+        # Of the readings of one form, only those with the fewest proclitics count:
+        # بيروت is the name بيروت, never ب + a shorter name.
+        fewest = min(r[0] for r in readings)
+        payloads = self._payloads
+        return tuple(
+            (skip, payloads[entry], form[skip:]) for clitics, skip, entry in readings if clitics == fewest
+        )
 
     def find(self, text: str) -> list[Match[T]]:
         """Every whole-word match, sorted by start then longest first."""
@@ -189,27 +243,40 @@ class PhraseMatcher(Generic[T]):
 
     def find_in(self, folded: MatchKey) -> list[Match[T]]:
         """`find` in a text already keyed (callers that key words of it too share the key)."""
-        if self._automaton is None:
+        if not self._built:
             raise RuntimeError("PhraseMatcher.find() before build()")
-        if self._automaton.kind != ahocorasick.AHOCORASICK:
+        key = folded.key
+        spaced = folded.spaced()
+        if self._unanchored is not None:
+            return self._find_general(folded, spaced)
+        if self._anchored is None:
             return []
         text = folded.original
-        key = folded.key
         size = len(key)
         is_word = _IS_WORD_CHAR
         found: list[Match[T]] = []
         new = tuple.__new__  # Match's own __new__ is a Python function; this is the C one
-        hits = self._automaton.iter(key)
+        # `end` is the match's end in the key: the space in front shifts every offset by one.
+        hits: Iterable[tuple[int, _Value[T]]] = self._anchored.iter(" " + spaced)
+        # Glue in the text: a hit's start may follow a letter above U+FFFF (taken for glue),
+        # and a form whose spaces may stand for glue is told apart by the text's own key.
+        glued = spaced != key
         # Hits come by end offset, which is also start order unless matches nest or overlap:
         # track whether the list is already in (start, longest first) order, to skip the sort.
         ordered = True
         prev_first = prev_end = -1
-        # Boundaries are checked per hit, never per character: hits are few.
+        # The start is a word's start by construction; the end is checked per hit: hits are few.
         if folded.is_identity:  # key offsets are original offsets: the common case, kept lean
-            for last, (length, readings) in hits:
-                first = last - length + 1
-                end = last + 1
-                if (first and is_word[key[first - 1]]) or (end < size and is_word[key[end]]):
+            for end, (length, readings, forms) in hits:
+                if end < size and is_word[key[end]]:
+                    continue
+                first = end - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_in(key, spaced, first, end, readings, forms)
+                if readings is None:
                     continue
                 if first < prev_first or (first == prev_first and end > prev_end):
                     ordered = False
@@ -223,22 +290,152 @@ class PhraseMatcher(Generic[T]):
                 for skip, payload, normalized in readings:
                     start = first + skip
                     found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
+        elif (table := folded.shift_table()) is not None:
+            # Key offsets lag original ones by a step function (deleted marks, shortened space
+            # runs): `span`, inlined, as a method call per hit costs as much as the rest.
+            span = folded.span
+            shift_at, shifts = table
+            length_of_text = len(text)
+            for last, (length, readings, forms) in hits:
+                if last < size and is_word[key[last]]:
+                    continue
+                first = last - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_in(key, spaced, first, last, readings, forms)
+                if readings is None:
+                    continue
+                k = bisect_right(shift_at, first)
+                lo = first + shifts[k - 1] if k else first
+                k = bisect_right(shift_at, last - 1, k)
+                hi = last + shifts[k - 1] if k else last
+                if hi < length_of_text and text[hi] in _MARK_CHARS:
+                    lo, hi = span(first, last)  # the marks after the last letter belong to it
+                if lo < prev_first or (lo == prev_first and hi > prev_end):
+                    ordered = False
+                prev_first, prev_end = lo, hi
+                extent = (lo, hi)
+                for skip, payload, normalized in readings:
+                    if skip:
+                        k = bisect_right(shift_at, first + skip)
+                        start = first + skip + shifts[k - 1] if k else first + skip
+                    else:
+                        start = lo
+                    found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
         else:
             span = folded.span
-            for last, (length, readings) in hits:
-                first = last - length + 1
-                if (first and is_word[key[first - 1]]) or (last + 1 < size and is_word[key[last + 1]]):
+            for last, (length, readings, forms) in hits:
+                if last < size and is_word[key[last]]:
                     continue
-                extent = span(first, last + 1)
+                first = last - length
+                if glued:
+                    if first and is_word[key[first - 1]]:
+                        continue
+                    if forms is not None:
+                        readings = _readings_in(key, spaced, first, last, readings, forms)
+                if readings is None:
+                    continue
+                extent = span(first, last)
                 if extent[0] < prev_first or (extent[0] == prev_first and extent[1] > prev_end):
                     ordered = False
                 prev_first, prev_end = extent
                 for skip, payload, normalized in readings:
-                    start, end = span(first + skip, last + 1) if skip else extent
+                    start, end = span(first + skip, last) if skip else extent
                     found.append(new(Match, (start, end, text[start:end], payload, normalized, extent)))
         if not ordered:
             found.sort(key=_by_extent)  # stable: a no-op on a list already in order
         return found
+
+    def _find_general(self, folded: MatchKey, spaced: str) -> list[Match[T]]:
+        """`find_in` for matchers with forms that are not anchored: checks every hit."""
+        key = folded.key
+        size = len(key)
+        glued = spaced != key
+        is_word = _IS_WORD_CHAR
+        hits = list(self._hits(key, spaced))
+        if self._unanchored is not None:
+            # The order one automaton of every form would give: by end, longest first.
+            hits.sort(key=_by_end_longest_first)
+        text = folded.original
+        identity = folded.is_identity
+        span = folded.span
+        found: list[Match[T]] = []
+        ordered = True
+        prev: tuple[int, int] = (-1, -1)
+        for end, length, readings, forms in hits:
+            first = end - length
+            if (first and is_word[key[first - 1]]) or (end < size and is_word[key[end]]):
+                continue  # glue above U+FFFF may be a letter; unanchored forms need the check
+            if glued and forms is not None:  # see find_in
+                readings = _readings_in(key, spaced, first, end, readings, forms)
+            if readings is None:
+                continue
+            extent = (first, end) if identity else span(first, end)
+            if extent[0] < prev[0] or (extent[0] == prev[0] and extent[1] > prev[1]):
+                ordered = False
+            prev = extent
+            for skip, payload, normalized in readings:
+                if identity:
+                    start, stop = first + skip, end
+                else:
+                    start, stop = span(first + skip, end) if skip else extent
+                found.append(Match(start, stop, text[start:stop], payload, normalized, extent))
+        if not ordered:
+            found.sort(key=_by_extent)
+        return found
+
+    def _hits(self, key: str, spaced: str) -> Iterator[_Hit[T]]:
+        """Raw hits of both automata, as (end in the key, length, readings, forms)."""
+        if self._anchored is not None:
+            for end, (length, readings, forms) in self._anchored.iter(" " + spaced):
+                yield end, length, readings, forms
+        if self._unanchored is not None:
+            for last, (length, readings) in self._unanchored.iter(key):
+                yield last + 1, length, readings, None  # searched in the key itself
+
+
+def _readings_in(
+    key: str, spaced: str, first: int, end: int, readings: _Readings[T] | None, forms: _Forms[T]
+) -> _Readings[T] | None:
+    """The readings of the form that key[first:end] is, of the hit's `forms` (`_ITSELF`: the
+    form that is its spaced key, with `readings`), if it is one of them."""
+    segment = key[first:end]
+    if not forms:  # _ITSELF
+        return readings if segment == spaced[first:end] else None
+    return next((r for form, r in forms if form == segment), None)
+
+
+def _anchorable(form: str) -> bool:
+    """True if `form` starts with a word character below U+10000 (see `MatchKey.spaced`)."""
+    first = form[0]
+    return first <= "\uffff" and is_word_char(first)
+
+
+def _automaton(
+    words: list[str], value: Callable[[str], object], *, prefix: str = ""
+) -> ahocorasick.Automaton | None:
+    """An automaton of `prefix` + each word with its value, None if there are no words.
+
+    pyahocorasick finds a letter among a node's children by a linear scan in the order the
+    children were added; adding words in order of their letters' frequency (most frequent
+    first, counted over the words themselves) puts the likeliest letters first everywhere.
+    """
+    if not words:
+        return None
+    counts = Counter("".join(words))
+    rank = {ord(ch): chr(i) for i, (ch, _) in enumerate(counts.most_common())}
+    words.sort(key=lambda word: word.translate(rank))
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(prefix + word, value(word))
+    automaton.make_automaton()
+    return automaton
+
+
+def _by_end_longest_first(hit: _Hit[T]) -> tuple[int, int]:
+    return hit[0], -hit[1]
 
 
 def _by_extent(match: Match[T]) -> tuple[int, int]:

@@ -21,6 +21,7 @@ path). Any other text (NFKC compositions, ligatures, ß, Hangul…) takes the ex
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 
@@ -46,7 +47,7 @@ _MARKS = "\u064b-\u0652\u0670"
 # soft hyphen U+00AD (see `normalize._FOLDS` for why each goes).
 _DELETED = _MARKS + "\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u00ad"
 _MARK_RUN = re.compile(f"[{_MARKS}]*")
-_MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
+MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
 # One regex finds every deletion: a run of deleted characters, or a space followed by more
 # separators (now spaces) and deleted characters, of which only the first space stays.
 _EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
@@ -119,7 +120,9 @@ _SAFE, _REPLACE = _derive()
 _UNSAFE = re.compile(f"[^{_char_class(_SAFE)}]")
 # Replacements every Arabic or English text may need are tried one by one (a C-level
 # membership test each); the rest only when one regex finds one of them.
-_COMMON = "\n-آأإةى"
+# Quotation marks are among them: Arabic news quotes with " and « » (and a text that needs a
+# rare replacement leaves the plain Arabic path, see `_PLAIN_ARABIC`).
+_COMMON = '\n-"«»آأإةى'
 _REPLACE_COMMON = tuple((source, _REPLACE[source]) for source in _COMMON)
 _REPLACE_RARE = re.compile(f"[{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
 _DELETED_ANY = re.compile(f"[{_DELETED}]")
@@ -136,10 +139,64 @@ _PLAIN_ARABIC = frozenset(ch for ch in _PLAIN if ch.lower() == ch and ch in PLAI
 _NOT_PLAIN_ARABIC = re.compile(f"[^{_char_class(_PLAIN_ARABIC)}]")
 
 
+def is_word_char(ch: str) -> bool:
+    """Is `ch` part of a word? Letters and digits, and marks, so that a match never ends
+    between a letter and its diacritic. Whole-word matching means a non-word character (or
+    the end of the text) on both sides."""
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+# Glue: a character that is neither a word character nor a space, right before a word
+# character ("(إدلب", "u.s", "2,000"). A key without glue has a space before every word that
+# does not start the text, which lets a matcher anchor phrases on that space (see
+# `MatchKey.spaced`). `_GLUE` is exact for the Basic Multilingual Plane; every character
+# above it counts as a possible glue character (callers check those with `is_word_char`).
+_NON_WORD_CLASS = (
+    _char_class(frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch)))
+    + "\U00010000-\U0010ffff"
+)
+_GLUE = re.compile(f"[{_NON_WORD_CLASS}](?=[^{_NON_WORD_CLASS} ])")
+
+
+def space_glue(text: str) -> str:
+    """`text` with every glue character (see `_GLUE`) replaced by a space."""
+    return _GLUE.sub(" ", text)
+
+
+# Glue in ASCII keys, found at C speed: bytes.translate classes every byte (word, space,
+# other) and glue is an "other" before a "word" (a regex finds it faster than bytes.find).
+_ASCII_CLASSES = bytes(
+    ord("w") if is_word_char(chr(b)) else ord(" ") if b == 32 else ord("x") for b in range(256)
+)
+_ASCII_GLUE = re.compile(b"xw")
+# Glue in text whose characters all take the plain Arabic path (so its key is that text,
+# folded one to one, with space runs shortened): the scan for the first character that is
+# not plain Arabic also stops at every glue character, so one pass finds both. A plain
+# character's key is itself or one of `_REPLACE_COMMON`'s targets.
+_PLAIN_FINAL = {ch: _REPLACE.get(ch, ch) for ch in _PLAIN_ARABIC}
+_PLAIN_WORD = frozenset(ch for ch, final in _PLAIN_FINAL.items() if is_word_char(final))
+_PLAIN_SPACE = frozenset(ch for ch, final in _PLAIN_FINAL.items() if final == " ")
+_PLAIN_GLUE = frozenset(_PLAIN_ARABIC - _PLAIN_WORD - _PLAIN_SPACE)
+_NOT_PLAIN_ARABIC_OR_GLUE = re.compile(
+    f"[^{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
+    f"(?:(?<![{_char_class(_PLAIN_GLUE)}])|(?=[{_char_class(_PLAIN_WORD)}]))"
+)
+
+
 class MatchKey:
     """The matching key of `original`, and the original offsets of its characters."""
 
-    __slots__ = ("_exact", "_index", "_resume_at", "_shift_at", "_shifts", "key", "original", "plain_arabic")
+    __slots__ = (
+        "_exact",
+        "_index",
+        "_resume_at",
+        "_shift_at",
+        "_shifts",
+        "_spaced",
+        "key",
+        "original",
+        "plain_arabic",
+    )
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -149,9 +206,18 @@ class MatchKey:
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
         self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
+        # See `spaced`: None until known.
+        self._spaced: str | None = None
         # The first character that is not plain (-1: none). Every scan for characters that
-        # need more than the plain fold starts there: all before it are plain.
-        other = _NOT_PLAIN_ARABIC.search(original)
+        # need more than the plain fold starts there: all before it are plain. The same scan
+        # finds every glue character of a plain text (see `_NOT_PLAIN_ARABIC_OR_GLUE`).
+        other = None
+        glue: list[int] = []
+        for event in _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original):
+            if original[event.start()] not in _PLAIN_ARABIC:
+                other = event
+                break
+            glue.append(event.start())
         # True if every character is one language detection counts as plain Arabic (an
         # Arabic letter, a digit, punctuation): see lang.detect_language(plain_arabic=…).
         self.plain_arabic = other is None
@@ -175,6 +241,8 @@ class MatchKey:
         deletions = not plain and _DELETED_ANY.search(folded, first) is not None
         if not deletions and "  " not in folded:
             self.key = folded
+            if other is None:  # plain Arabic: the scan above found every glue character
+                self._spaced = _spaced(folded, glue) if glue else folded
             return
         pieces: list[str] = []
         pos = shift = 0
@@ -190,11 +258,44 @@ class MatchKey:
             pos = end
         pieces.append(folded[pos:])
         self.key = "".join(pieces)
+        if other is None:  # plain Arabic keeps its glue characters: each lags as the key does
+            self._spaced = _spaced(self.key, [at - (self.shift_of(at, at + 1) or 0) for at in glue])
+
+    def spaced(self) -> str:
+        """The key with glue turned into spaces: every non-word character right before a word
+        character (`is_word_char`) becomes a space, so a space precedes every word but the
+        first. Same length and offsets as the key; the key itself when it has no glue. (Above
+        U+FFFF every character is taken for glue, word character or not.)"""
+        spaced = self._spaced
+        if spaced is None:
+            key = self.key
+            if key.isascii():
+                data = key.encode("ascii")
+                classes = data.translate(_ASCII_CLASSES)
+                if _ASCII_GLUE.search(classes) is None:
+                    spaced = key
+                else:
+                    buffer = bytearray(data)
+                    for glue in _ASCII_GLUE.finditer(classes):
+                        buffer[glue.start()] = 32  # a space
+                    spaced = buffer.decode("ascii")
+            else:
+                spaced = space_glue(key)
+            self._spaced = spaced
+        return spaced
 
     @property
     def is_identity(self) -> bool:
         """True if key index i is original offset i (nothing was deleted, nothing composed)."""
         return self._exact is None and not self._shifts
+
+    def shift_table(self) -> tuple[list[int], list[int]] | None:
+        """How key offsets lag original ones, for callers that map many offsets themselves:
+        (at, lag) lists such that key index i is original offset i + lag[k - 1], k the number
+        of `at` entries <= i (none: no lag), for a span's start and last character; a span's
+        end then extends over the marks after it (`MARK_CHARS`), as `span` does. None on the
+        exact path, where `span` alone maps offsets."""
+        return None if self._exact is not None else (self._shift_at, self._shifts)
 
     def shift_of(self, start: int, end: int) -> int | None:
         """How far key offsets lag original ones over the original span [start, end), if the
@@ -238,10 +339,21 @@ class MatchKey:
         end = j + shifts[k - 1] if k else j
         # A letter's deleted marks belong to it (as in `normalize`).
         original = self.original
-        if end < len(original) and original[end] in _MARK_CHARS:
+        if end < len(original) and original[end] in MARK_CHARS:
             marks = _MARK_RUN.match(original, end)
             end = marks.end() if marks else end
         return start, end
+
+
+def _spaced(key: str, glue: list[int]) -> str:
+    """`key` with a space at each of the `glue` offsets (ascending)."""
+    pieces: list[str] = []
+    pos = 0
+    for at in glue:
+        pieces.append(key[pos:at])
+        pos = at + 1
+    pieces.append(key[pos:])
+    return " ".join(pieces)
 
 
 def _fold_separators(text: str) -> tuple[str, Sequence[int]]:
@@ -269,6 +381,7 @@ def exact_key(text: str) -> MatchKey:
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
     match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
+    match_key._spaced = None
     match_key.plain_arabic = False
     return match_key
 

@@ -1,6 +1,9 @@
 """Benchmark the pure tagger on ~400-character headline+summary items, against a naive baseline.
 
 Run from the repository root: ``python -m tests.benchmarks.bench_tagger [--reps 7]``.
+``--against ../other-checkout`` instead times this checkout's tagger against another one's
+(say, a worktree at the commit before a speed change): one process per checkout, passes over
+the same items taken in turn, so both see the same load; it prints the ratio of their times.
 
 Arabic items come from the seed article and NewsFANE sentences under ../shared/data (read at
 run time, never copied); English items from `en_items.txt` next to this file. Times are
@@ -13,6 +16,7 @@ numbers across runs.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import resource
 import statistics
@@ -159,13 +163,84 @@ def _automaton_rows(keys: list[str], patterns: list[str], reps: int) -> list[tup
     return rows
 
 
+# One process per checkout for --against: reads the items, then times one pass per request.
+AB_WORKER = """
+import json, sys, time
+from streams.tagging import Tagger
+corpora = json.loads(sys.stdin.readline())
+tagger = Tagger.default()
+for items in corpora.values():
+    for item in items:
+        tagger.tag(item)
+print("ready", flush=True)
+for line in sys.stdin:
+    items = corpora[line.strip()]
+    start = time.process_time()
+    for item in items:
+        tagger.tag(item)
+    print((time.process_time() - start) / len(items), flush=True)
+"""
+
+
+def against(other: Path, corpora: dict[str, list[str]], rounds: int) -> None:
+    """Time passes of this checkout's tagger and `other`'s in turn; print their ratios."""
+    checkouts = {"this": ROOT, "other": other.resolve()}
+    workers = {
+        name: subprocess.Popen(
+            [sys.executable, "-c", AB_WORKER],
+            cwd=path,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name, path in checkouts.items()
+    }
+    times: dict[tuple[str, str], list[float]] = {}
+    try:
+        for worker in workers.values():
+            assert worker.stdin is not None and worker.stdout is not None
+            worker.stdin.write(json.dumps(corpora) + "\n")
+            worker.stdin.flush()
+        for worker in workers.values():
+            assert worker.stdout is not None
+            if worker.stdout.readline().strip() != "ready":
+                sys.exit("a worker failed to start")
+        for i in range(rounds):
+            order = list(workers.items()) if i % 2 == 0 else list(workers.items())[::-1]
+            for lang in corpora:
+                for name, worker in order:
+                    assert worker.stdin is not None and worker.stdout is not None
+                    worker.stdin.write(lang + "\n")
+                    worker.stdin.flush()
+                    times.setdefault((name, lang), []).append(float(worker.stdout.readline()))
+    finally:
+        for worker in workers.values():
+            if worker.stdin is not None:
+                worker.stdin.close()
+            worker.wait()
+    print(f"\nthis: {ROOT}\nother: {checkouts['other']}\n{rounds} rounds, passes taken in turn, CPU time")
+    print(f"{'':4}{'this/s':>9}{'other/s':>9}  other time / this time: median (min-max) of the rounds")
+    for lang in corpora:
+        mine, theirs = times["this", lang], times["other", lang]
+        ratios = sorted(t / m for m, t in zip(mine, theirs, strict=True))
+        print(
+            f"{lang:4}{1 / statistics.median(mine):>9,.0f}{1 / statistics.median(theirs):>9,.0f}"
+            f"  {statistics.median(ratios):.3f} ({ratios[0]:.3f}-{ratios[-1]:.3f})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7, help="timed passes per measurement")
     parser.add_argument("--sentences", type=int, default=2000, help="NewsFANE sentences to read")
     parser.add_argument("--naive-items", type=int, default=12, help="items per language for the baseline")
     parser.add_argument("--no-aho-compare", action="store_true", help="skip the automaton comparison")
+    parser.add_argument("--against", type=Path, help="another checkout to time this one against")
+    parser.add_argument("--rounds", type=int, default=15, help="passes per checkout with --against")
     args = parser.parse_args()
+    if args.against is not None:
+        against(args.against, {"ar": arabic_items(args.sentences), "en": english_items() * 10}, args.rounds)
+        return
 
     load = subprocess.run(
         [sys.executable, "-c", LOAD_SNIPPET], cwd=ROOT, capture_output=True, text=True, check=True

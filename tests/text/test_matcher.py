@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from streams.text.matcher import (
@@ -14,6 +14,7 @@ from streams.text.matcher import (
     longest_non_overlapping,
     phrase_key,
 )
+from streams.text.matchkey import MatchKey, is_word_char
 
 CEASEFIRE = ["وقف إطلاق النار", "وقف اطلاق نار", "هدنة", "ceasefire", "cease-fire", "truce"]
 
@@ -165,3 +166,89 @@ def test_find_is_sorted_by_start_then_longest_first(words: list[str]) -> None:
     for text in (" ".join(words), "  ".join(words), "\u200f".join(words)):
         found = matcher.find(text)
         assert found == sorted(found, key=lambda m: (m.extent[0], -m.extent[1]))
+
+
+# Phrases with glue inside (u.s, at&t), phrases that start with a non-word character or a
+# letter above U+FFFF (𠀀, U+20000: searched without the space anchor), and plain ones.
+_GLUE_PHRASES = ("u.s", "u s", "s", "at&t", "t", "a b", "b", "#x", "(a", "𠀀b", "ب", "اب", "ب.ب", "x_y")
+
+
+def _whole_word_occurrences(phrases: tuple[str, ...], text: str) -> list[tuple[tuple[int, int], str]]:
+    # The definition, by brute force: every place a phrase's key occurs in the text's key with
+    # a non-word character (or nothing) on both sides.
+    key = MatchKey(text)
+    k = key.key
+    out = []
+    for phrase in phrases:
+        target = phrase_key(phrase)
+        for i in range(len(k) - len(target) + 1):
+            j = i + len(target)
+            if k[i:j] != target:
+                continue
+            if (i and is_word_char(k[i - 1])) or (j < len(k) and is_word_char(k[j])):
+                continue
+            out.append((key.span(i, j), phrase))
+    return sorted(out)
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        # Deleted characters (RLM, tatweel, a fatha) and double spaces shift key offsets.
+        st.sampled_from(
+            [
+                *_GLUE_PHRASES,
+                "a",
+                "u",
+                " ",
+                "  ",
+                ".",
+                "&",
+                "(",
+                ")",
+                "\u200f",
+                "😀",
+                "𝐀",
+                "𠀀",
+                "ـ",
+                "\u064e",
+            ]
+        ),
+        max_size=14,
+    )
+)
+@example(["(", "a", " ", "b"])
+@example(["u", ".", "s", " ", "s"])
+@example(["  ", "ب", "\u064e", " ", "اب", "\u064e"])
+@example(["𠀀", "b", " ", "#x"])
+def test_find_is_every_whole_word_occurrence(pieces: list[str]) -> None:
+    # With every phrase, and without the unanchored ones (#x, (a, 𠀀b), which take another path.
+    anchored = tuple(p for p in _GLUE_PHRASES if p[0] not in "#(𠀀")
+    for phrases in (_GLUE_PHRASES, anchored):
+        matcher: PhraseMatcher[str] = PhraseMatcher()
+        for phrase in phrases:
+            matcher.add(phrase, phrase, proclitics=False)
+        matcher.build()
+        for text in ("".join(pieces), " ".join(pieces)):
+            found = matcher.find(text)
+            assert sorted((m.extent, m.payload) for m in found) == _whole_word_occurrences(phrases, text)
+            assert found == sorted(found, key=lambda m: (m.extent[0], -m.extent[1]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(إدلب) وحلب", ["إدلب", "حلب"]),  # glue before a name
+        ("قصف/إدلب", ["إدلب"]),
+        ("the U.S. said", ["U.S", "S"]),  # S stands alone after the glue too
+        ("the u s said", ["u s", "s"]),
+        ("ab", []),  # b inside a word
+        ("a.b", ["b"]),
+        ("a.b c", ["b"]),  # "a b" is not "a.b"
+        ("قصف  بإدلب", ["إدلب"]),  # offsets shifted by a shortened space run, a proclitic
+        ("وَبِإِدْلِبَ وحلب", ["إِدْلِبَ", "حلب"]),  # and by deleted marks, which a name keeps
+    ],
+)
+def test_glue_and_anchoring(text: str, expected: list[str]) -> None:
+    m = _matcher({p: p for p in ("إدلب", "حلب", "U.S", "u s", "s", "b", "a b")})
+    assert [t for t, _ in _found(m, text)] == expected

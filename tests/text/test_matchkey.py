@@ -6,14 +6,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast
+from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast, is_word_char, space_glue
 
 # Letters, marks, separators and deletions the fast path handles, plus a few that force the
 # exact path (a ligature, ß, a presentation form, a combining acute, hamza above).
 _ALPHABET = (
     "abcXYZ éÉΣσς -–—\u2212\n\t  \u00a0ابتةىأإآٱیک٠١٢۳"
     "\u064b\u064e\u0650\u0651\u0652\u0670\u0640\u200b\u200c\u200f\u202b\u2066\ufeff\u061c\u00ad"
-    ".,'؟،"
+    ".,'؟،\"«»"
 )
 _HOSTILE = "İﬁßﻟ\u0301\u0654\u0653"
 texts = st.text(alphabet=_ALPHABET, max_size=40)
@@ -107,3 +107,49 @@ def test_shift_of_names_the_key_characters_of_a_span(text: str) -> None:
             assert (shift is not None) == contiguous
             if shift is not None:
                 assert whole
+
+
+def _spaced_by_definition(key: str) -> str:
+    # Glue: not a word character, not a space, right before a word character; above U+FFFF
+    # every character counts as glue.
+    def glue(ch: str) -> bool:
+        return ch != " " and (ord(ch) > 0xFFFF or not is_word_char(ch))
+
+    return "".join(
+        " " if glue(ch) and i + 1 < len(key) and not glue(key[i + 1]) and key[i + 1] != " " else ch
+        for i, ch in enumerate(key)
+    )
+
+
+# Glue characters of every kind: ASCII and Arabic punctuation, the plain-Arabic path's
+# characters, a mark, an underscore, an emoji and a letter above U+FFFF.
+_GLUE_ALPHABET = _ALPHABET + "()/&#_%:؛«»٫😀𝐀𠀀\u0301ـ"
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=_GLUE_ALPHABET, max_size=30))
+@example("(إدلب) و/حلب")
+@example("U.S. 2,000")
+@example("\u200f(ادلب")
+@example("𠀀b (😀x")
+def test_spaced_turns_glue_into_spaces(text: str) -> None:
+    key = MatchKey(text)
+    spaced = key.spaced()
+    assert spaced == _spaced_by_definition(key.key)
+    assert spaced == space_glue(key.key)
+
+
+def test_spaced_is_the_key_itself_without_glue() -> None:
+    for text in ("دعا الرئيس، أمس، إلى وقف إطلاق النار.", "Russia and Turkey agree a truce."):
+        key = MatchKey(text)
+        assert key.spaced() is key.key
+    assert MatchKey("(إدلب)").spaced() == " ادلب)"
+    assert MatchKey("the U.S. said").spaced() == "the u s. said"
+
+
+def test_quoted_arabic_stays_plain() -> None:
+    # Quotation marks are common in Arabic news: they must not push a text off the plain path.
+    text = 'قال "إدلب" و«حلب»'
+    key = MatchKey(text)
+    assert key.plain_arabic
+    assert key.key == exact_key(text).key == "قال ادلب و حلب "
