@@ -37,6 +37,10 @@ _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, ال�
 _MAX_ORG_WORDS = 4
 _IN = "في"
 _ALI = "علي"
+# The article is written with a bare alef (ال); أل، إل open names (ألفونسو، إلهام) that the
+# matching key folds to ال.
+_HAMZA_ALEFS = frozenset("أإآ")
+_TEEN = "عشر"  # the second word of an ordinal from 11th to 19th (السادس عشر)
 _ON_BEHALF = "باسم "  # "on behalf of", ending a spokesman's title
 _LINEAGE = frozenset(("بن", "ابن", "بنت"))  # "son/daughter of": the name goes on
 # A list after a name: a comma or not, then و (standing apart, as in segmented text, or
@@ -372,6 +376,7 @@ class PatternReader:
                 w_start, w_end, key, _ = words[i]
                 hit = at(w_start, w_end)
                 definite = not english and (_starts_with_article(key) or key.startswith("لل"))
+                definite = definite and text[w_start] not in _HAMZA_ALEFS  # ألفونسو: no article
                 if definite and i + 1 < count and words[i + 1][_KEY] in _LINEAGE:
                     break  # a name with the article: الوليد بن طلال، الحسن بن علي
                 # A listed body is a qualifier where a body is named: after باسم or a skip
@@ -420,7 +425,12 @@ class PatternReader:
                 name.append(word)  # a family name alone: وقال المالكي إن
                 i += 1
                 break
-            elif _starts_with_article(key) and not connector and not after_connector:
+            elif (
+                _starts_with_article(key)
+                and text[word[_START]] not in _HAMZA_ALEFS
+                and not connector
+                and not after_connector
+            ):
                 lineage = i + 1 < count and words[i + 1][_KEY] in _LINEAGE
                 if not name and lineage and key not in self._titles:
                     name.append(word)  # الوليد بن طلال
@@ -429,6 +439,9 @@ class PatternReader:
                     continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
+                    if i + 1 < count and words[i + 1][_KEY] == _TEEN and words[i + 1][_GLUED]:
+                        name.append(words[i + 1])  # a regnal number: بنديكت السادس عشر
+                        break
                     if lineage:
                         core += 1
                         i += 1
