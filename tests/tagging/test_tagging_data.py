@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pycountry
@@ -67,3 +68,13 @@ def test_compiles_quickly() -> None:
     elapsed = time.process_time() - start
     assert gazetteer.size > 5000
     assert elapsed < 2.0
+    assert gc.isenabled()  # the build pauses the collector and must hand it back
+
+
+def test_build_restores_a_disabled_collector_state() -> None:
+    gc.disable()
+    try:
+        build_gazetteer()
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
