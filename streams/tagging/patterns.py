@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_right
-from collections.abc import Sequence
-from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import NamedTuple
 
 from streams.tagging.data import PatternWords, Trigger
+from streams.tagging.pattern_text import (
+    ALI,
+    END,
+    GLUED,
+    KEY,
+    START,
+    WINDOW,
+    WORD,
+    Item,
+    Word,
+    capitalised,
+    fold_words,
+    glued_run,
+    is_ali,
+    is_arabic,
+    slug,
+)
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import MatchKey, is_fast
-from streams.text.normalize import normalize
 
-# A word: letters and digits (Arabic tashkeel and tatweel included), with inner hyphens or
-# apostrophes (al-Assad, O'Brien); one character class, so the scan stays fast. Only a
-# window after each trigger is scanned, never the whole text.
-_WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
-_WINDOW = 120  # characters read after a trigger
-# Separators `_WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
-# (The separator comes first, so the engine scans for it; a leading look-behind would be
-# tried at every position, five times slower.)
-_INNER_SEPARATOR = re.compile(r"[-'’](?<=[\w\u0640\u064b-\u065f\u0670][-'’])(?=[\w\u064b-\u065f\u0670])")
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
 # after it after a speech verb; an organisation's name; a nisba after a state body.
 _WORDS_READ = {"title": 10, "speech": 5, "org": 5, "body": 1}
@@ -36,7 +38,6 @@ _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
 _MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 _MAX_ORG_WORDS = 4
 _IN = "في"
-_ALI = "علي"
 # The article is written with a bare alef (ال); أل، إل open names (ألفونسو، إلهام) that the
 # matching key folds to ال.
 _HAMZA_ALEFS = frozenset("أإآ")
@@ -57,42 +58,6 @@ _PREPOSITION_ARTICLE = "لل"
 _BI_ARTICLE = "بال"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
-# Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
-# no hamza seats, ة -> ه, ى -> ي).
-_TRANSLIT = str.maketrans(
-    {
-        "ا": "a", "ء": "", "ؤ": "w", "ئ": "y", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
-        "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s",
-        "ض": "d", "ط": "t", "ظ": "z", "ع": "a", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
-        "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y",
-    }
-)  # fmt: skip
-_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-
-
-# A gazetteer mention already resolved, as the patterns see it: (start, end, kind, country),
-# kind "place", "demonym" or "actor". A plain tuple: one is made per mention of every text
-# with a trigger.
-Known = tuple[int, int, str, str | None]
-
-
-class KnownSpans:
-    """The resolved mentions of one text, sorted by start and not overlapping, for bisecting."""
-
-    __slots__ = ("_ends", "_known")
-
-    def __init__(self, known: Sequence[Known]) -> None:
-        self._known = known
-        self._ends = [k[1] for k in known]
-
-    def at(self, start: int, end: int) -> Known | None:
-        """The first mention overlapping [start, end), if any."""
-        i = bisect_right(self._ends, start)  # the first mention ending after `start`
-        if i < len(self._known):
-            k = self._known[i]
-            if k[0] < end:
-                return k
-        return None
 
 
 class _MoreWords(Exception):
@@ -110,116 +75,6 @@ class Found(NamedTuple):
     actor: Actor
     # People listed right after this one (X و Y، و Z); `repeats.with_repeats` adds them.
     more: tuple[Found, ...] = ()
-
-
-# A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
-# (start, end, key, glued); key is the word's matching key, glued says only whitespace
-# separates it from the previous word (no punctuation in between).
-_Word = tuple[int, int, str, bool]
-_START: Final = 0
-_END: Final = 1
-_KEY: Final = 2
-_GLUED: Final = 3
-
-
-def _one_to_one_chars() -> str:
-    """Characters `normalize` folds one to one on their own, in texts on matchkey's fast path.
-
-    `matchkey.is_fast` characters are those whose fold is per character; of them, the ones
-    `normalize` deletes (tashkeel, tatweel, bidi marks…) change a text's length. A window of
-    the others folds character by character, so a word's key there is the word's own fold.
-    Derived from the public APIs; fast-path characters all lie in these ranges (a test checks
-    every code point).
-    """
-    return "".join(
-        ch
-        for ch in map(chr, (*range(0x2400), *range(0xFE00, 0x10000)))
-        if is_fast(ch) and len(normalize(ch).text) == 1
-    )
-
-
-_NOT_ONE_TO_ONE = re.compile(f"[^{re.escape(_one_to_one_chars())}]")
-
-
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    """`normalize(word).text`, cached: the same words follow triggers over and over."""
-    return normalize(word).text
-
-
-@lru_cache(maxsize=16)
-def _glued_run(limit: int) -> re.Pattern[str]:
-    """A pattern reading up to `limit` words separated by whitespace only, one group per word.
-
-    Nested optional groups: greedy, and every later group optional, so each word is the same
-    maximal `_WORD` match `finditer` would find, and the engine never backtracks into one.
-    """
-    pattern = ""
-    for _ in range(limit):
-        pattern = f"\\s*({_WORD.pattern})" + (f"(?:{pattern})?" if pattern else "")
-    return re.compile(pattern)
-
-
-def _fold_words(text: str, spans: list[tuple[int, int]], pos: int) -> list[str]:
-    """The keys of the words at `spans`, folding them one by one (the window at `pos`)."""
-    if _NOT_ONE_TO_ONE.search(text, pos, pos + _WINDOW) is None:
-        return [_fold_word(text[s:e]) for s, e in spans]  # the window folds one to one
-    window = text[pos : pos + _WINDOW]
-    folded = normalize(window).text
-    if len(folded) == len(window):  # one to one overall: a word's key is a slice
-        return [folded[s - pos : e - pos] for s, e in spans]
-    return [phrase_key(text[s:e]) for s, e in spans]  # a rare many-to-one fold
-
-
-def _has_inner_separator(text: str) -> bool:
-    """True if a word of `text` has an inner hyphen or apostrophe (three C-level scans first)."""
-    if "-" not in text and "'" not in text and "’" not in text:
-        return False
-    return _INNER_SEPARATOR.search(text) is not None
-
-
-def _is_one_to_one(window: str) -> bool:
-    """True if `normalize` folds `window` character by character, one to one (its fast path)."""
-    return _NOT_ONE_TO_ONE.search(window) is None
-
-
-@lru_cache(maxsize=16384)
-def slug(text: str) -> str:
-    """A stable lower-case ASCII slug of a name (Arabic transliterated letter by letter)."""
-    ascii_text = unicodedata.normalize("NFKD", phrase_key(text).translate(_TRANSLIT))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode()
-    return _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
-
-
-class Item:
-    """One text as the patterns read it: the text, its matching key and its resolved mentions."""
-
-    __slots__ = ("folded", "known", "match_key", "plain", "text")
-
-    def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
-        self.text = text
-        self.known = KnownSpans(known)
-        # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
-        self.match_key = match_key
-        self.folded = match_key.key if match_key is not None else ""
-        # Every word of a plain text keys as the slice at its own offsets (the usual case).
-        self.plain = match_key is not None and match_key.is_identity and not _has_inner_separator(text)
-
-    def shift(self, lo: int, hi: int) -> int | None:
-        """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every
-        word text[start:end] inside [lo, hi); None if words there must be folded one by one.
-
-        That holds where [lo, hi) keys character for character and has no inner hyphen or
-        apostrophe (al-Assad: the key makes those a space, `normalize` keeps them).
-        """
-        if self.plain:
-            return 0
-        if self.match_key is None:
-            return None
-        shift = self.match_key.shift_of(lo, hi)
-        if shift is None or _INNER_SEPARATOR.search(self.text, lo, hi) is not None:
-            return None
-        return shift
 
 
 class PatternReader:
@@ -248,18 +103,18 @@ class PatternReader:
         self.name_stop = words.connectors | words.not_names
 
     @staticmethod
-    def _words(item: Item, pos: int, limit: int) -> list[_Word]:
+    def _words(item: Item, pos: int, limit: int) -> list[Word]:
         """Up to `limit` words after `pos`, stopping after the first that follows punctuation.
 
         One anchored match reads the run of words joined by whitespace only (the usual case,
         and all a name can be); one search then adds the word after punctuation, if any. A
         word's key is a slice of the text's key where `Item.shift` allows (nearly always),
-        else the word is folded on its own (see `_fold_words`).
+        else the word is folded on its own (see `fold_words`).
         """
         text = item.text
-        stop = pos + _WINDOW
-        out: list[_Word] = []
-        run = _glued_run(limit).match(text, pos, stop)
+        stop = pos + WINDOW
+        out: list[Word] = []
+        run = glued_run(limit).match(text, pos, stop)
         end = pos
         if run is not None:
             end = run.end()
@@ -270,11 +125,11 @@ class PatternReader:
                 out = [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
             else:
                 spans = [span for span in run.regs[1:] if span[0] >= 0]
-                keys = _fold_words(text, spans, pos)
+                keys = fold_words(text, spans, pos)
                 out = [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
             if len(out) >= limit:
                 return out
-        after = _WORD.search(text, end, stop)
+        after = WORD.search(text, end, stop)
         if after is not None:
             start, after_end = after.span()
             glued = not text[end:start].strip()
@@ -282,7 +137,7 @@ class PatternReader:
             if shift is not None:
                 key = item.folded[start - shift : after_end - shift]
             else:
-                key = _fold_words(text, [(start, after_end)], pos)[0]
+                key = fold_words(text, [(start, after_end)], pos)[0]
             out.append((start, after_end, key, glued))
         return out
 
@@ -294,7 +149,7 @@ class PatternReader:
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
         words = self._words(item, end, first_read)
-        if not words or not words[0][_GLUED]:
+        if not words or not words[0][GLUED]:
             return None
         if role == "title" or role == "speech":
             speech = role == "speech"
@@ -320,7 +175,7 @@ class PatternReader:
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
 
-    def _construct(self, item: Item, words: list[_Word]) -> bool | None:
+    def _construct(self, item: Item, words: list[Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
         head a construct (وزير الدفاع، ممثل الأمم المتحدة) and the name after it have two
         words or more; None if no construct follows (وزير سابق، ممثل بارع)."""
@@ -335,7 +190,7 @@ class PatternReader:
         Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
         `_person` reads five. The tests are the first ones `_person` applies to that word.
         """
-        run = _glued_run(1).match(item.text, pos, pos + _WINDOW)  # what _words(item, pos, 1) reads
+        run = glued_run(1).match(item.text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
         if run is None:
             return False  # no word right after the verb, only after punctuation
         start, end = run.span(1)
@@ -343,16 +198,16 @@ class PatternReader:
         if shift is not None:
             key = item.folded[start - shift : end - shift]
         else:
-            key = _fold_words(item.text, [(start, end)], pos)[0]
+            key = fold_words(item.text, [(start, end)], pos)[0]
         if len(key) < _MIN_NAME_LETTERS:
             return False
         if key in self._connectors:
             return True
-        definite = _is_arabic(item.text[start]) and _starts_with_article(key) and not _nisba_name(key)
+        definite = is_arabic(item.text[start]) and _starts_with_article(key) and not _nisba_name(key)
         return key not in self._not_names and not definite
 
     def _person(
-        self, item: Item, words: list[_Word], *, speech: bool = False, partial: bool = False
+        self, item: Item, words: list[Word], *, speech: bool = False, partial: bool = False
     ) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.
 
@@ -365,61 +220,61 @@ class PatternReader:
         at = item.known.at
         connectors = self._connectors
         not_names = self._not_names
-        english = not _is_arabic(text[words[0][_START]])
+        english = not is_arabic(text[words[0][START]])
         country: str | None = None
         i = 0
         count = len(words)
         # Qualifiers: a nisba or named body (الفرنسي، للأمم المتحدة، خارجية قطر) or a skip word.
         if not speech:
             qualifiers = self._qualifiers
-            while i < count and i < _MAX_QUALIFIERS and words[i][_GLUED]:
+            while i < count and i < _MAX_QUALIFIERS and words[i][GLUED]:
                 w_start, w_end, key, _ = words[i]
                 hit = at(w_start, w_end)
                 definite = not english and (_starts_with_article(key) or key.startswith("لل"))
                 definite = definite and text[w_start] not in _HAMZA_ALEFS  # ألفونسو: no article
-                if definite and i + 1 < count and words[i + 1][_KEY] in _LINEAGE:
+                if definite and i + 1 < count and words[i + 1][KEY] in _LINEAGE:
                     break  # a name with the article: الوليد بن طلال، الحسن بن علي
                 # A listed body is a qualifier where a body is named: after باسم or a skip
                 # word (المتحدث باسم حركة فتح، رئيس حزب الليكود), or with ل "of" (لحزب الله).
                 if hit is not None and (
                     hit[2] != "actor"
                     or definite
-                    or (words[i - 1][_KEY] in self._skip if i else text.endswith(_ON_BEHALF, 0, w_start))
+                    or (words[i - 1][KEY] in self._skip if i else text.endswith(_ON_BEHALF, 0, w_start))
                     or (hit[0] > w_start and key[0] == "ل")
                 ):
                     country = hit[3] or country
                     i += 1
                 elif key in qualifiers or (definite and key not in not_names):
                     i += 1
-                elif key == _IN and i + 1 < count and words[i + 1][_GLUED] and at(*words[i + 1][:2]):
+                elif key == _IN and i + 1 < count and words[i + 1][GLUED] and at(*words[i + 1][:2]):
                     i += 2  # a body the person belongs to: القيادي في حماس …
                 else:
                     break
-        name: list[_Word] = []
+        name: list[Word] = []
         core = 0
         while i < count:
             word = words[i]
-            key = word[_KEY]
+            key = word[KEY]
             connector = key in connectors
-            after_connector = bool(name) and name[-1][_KEY] in connectors
+            after_connector = bool(name) and name[-1][KEY] in connectors
             if core >= _MAX_NAME_WORDS and not (after_connector or connector):
                 break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
-            if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS:
+            if not word[GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            ali = key == _ALI and bool(name) and _is_ali(text, word)
+            ali = key == ALI and bool(name) and is_ali(text, word)
             if not connector and key in not_names and not ali:
                 break
             if name and not english and key.startswith("و") and not connector:
                 break  # the next name or clause (X وبشار الأسد), checked before known names
             if name and key in self._speech_ends and not ali:
                 break  # what follows a name (إن، لصحيفة، رئيس …) is never part of it
-            hit = at(word[_START], word[_END])
+            hit = at(word[START], word[END])
             if hit is not None:
                 if hit[2] == "actor":
                     return None  # a listed actor: the gazetteer has it already
                 break
             if english:
-                if not (connector or _capitalised(text, word)):
+                if not (connector or capitalised(text, word)):
                     break
             elif speech and not name and _nisba_name(key) and key not in self._titles:
                 name.append(word)  # a family name alone: وقال المالكي إن
@@ -427,11 +282,11 @@ class PatternReader:
                 break
             elif (
                 _starts_with_article(key)
-                and text[word[_START]] not in _HAMZA_ALEFS
+                and text[word[START]] not in _HAMZA_ALEFS
                 and not connector
                 and not after_connector
             ):
-                lineage = i + 1 < count and words[i + 1][_KEY] in _LINEAGE
+                lineage = i + 1 < count and words[i + 1][KEY] in _LINEAGE
                 if not name and lineage and key not in self._titles:
                     name.append(word)  # الوليد بن طلال
                     core += 1
@@ -439,7 +294,7 @@ class PatternReader:
                     continue
                 if name and key not in self._speech_ends and key not in self._titles:
                     name.append(word)  # a surname with the article ends the name (بشار الأسد)
-                    if i + 1 < count and words[i + 1][_KEY] == _TEEN and words[i + 1][_GLUED]:
+                    if i + 1 < count and words[i + 1][KEY] == _TEEN and words[i + 1][GLUED]:
                         name.append(words[i + 1])  # a regnal number: بنديكت السادس عشر
                         break
                     if lineage:
@@ -457,17 +312,17 @@ class PatternReader:
             i += 1
         if partial and i >= count:
             raise _MoreWords
-        while name and name[-1][_KEY] in connectors:
+        while name and name[-1][KEY] in connectors:
             name.pop()
         if not name:
             return None
         if speech:
             after = words[i] if i < count else None
-            if after is not None and after[_GLUED] and after[_KEY] not in self._speech_ends:
+            if after is not None and after[GLUED] and after[KEY] not in self._speech_ends:
                 return None
             # A name with the article only as a family name alone, with something after it
             # (وقال المالكي إن is a name; وقال العسكري. is "the soldier said").
-            head = name[0][_KEY]
+            head = name[0][KEY]
             family = len(name) == 1 and _nisba_name(head) and after is not None
             if _starts_with_article(head) and not family:
                 return None
@@ -475,11 +330,11 @@ class PatternReader:
             # One word after a title is as often a verb or a noun (الملك يعلم، الحارس ركنية)
             # as a name (الرئيس مبارك): it must end as a speaker's name does, or before و.
             after = words[i] if i < count else None
-            if after is not None and after[_GLUED]:
-                key = after[_KEY]
+            if after is not None and after[GLUED]:
+                key = after[KEY]
                 if key not in self._speech_ends and not key.startswith("و"):
                     return None
-        first, last = name[0][_START], name[-1][_END]
+        first, last = name[0][START], name[-1][END]
         surface = text[first:last]
         ident = slug(surface)
         if not ident:
@@ -492,30 +347,30 @@ class PatternReader:
         name nor an ال-word, and must end at punctuation, the end or the next و: "X و
         وزير الخارجية" or "X و حضر" are no list. Arabic only (English lists put titles in)."""
         text = item.text
-        if not _is_arabic(text[pos - 1]):
+        if not is_arabic(text[pos - 1]):
             return ()
         out: list[Found] = []
         while len(out) < _MAX_LISTED and (conj := _LIST_AND.match(text, pos)) is not None:
             words = self._words(item, conj.end(), _MAX_NAME_WORDS + 2)
-            name: list[_Word] = []
+            name: list[Word] = []
             for word in words:
-                key = word[_KEY]
-                if not word[_GLUED] or len(key) < _MIN_NAME_LETTERS or key.startswith("و"):
+                key = word[KEY]
+                if not word[GLUED] or len(key) < _MIN_NAME_LETTERS or key.startswith("و"):
                     break
-                if key in self._not_names or item.known.at(word[_START], word[_END]) is not None:
+                if key in self._not_names or item.known.at(word[START], word[END]) is not None:
                     return tuple(out)
-                if _starts_with_article(key) and not (name and name[-1][_KEY] in self._connectors):
+                if _starts_with_article(key) and not (name and name[-1][KEY] in self._connectors):
                     if not name or not _nisba_name(key):
                         return tuple(out)  # an ال-word: a noun, or a title (و الرئيس Y)
                     name.append(word)  # a family name ends the name (محسن الشرقاوي)
                     break
                 name.append(word)
-            while name and name[-1][_KEY] in self._connectors:
+            while name and name[-1][KEY] in self._connectors:
                 name.pop()
-            core = sum(w[_KEY] not in self._connectors for w in name)
+            core = sum(w[KEY] not in self._connectors for w in name)
             if core < _MIN_LISTED_WORDS or core > _MAX_NAME_WORDS + 1:
                 return tuple(out)
-            first, last = name[0][_START], name[-1][_END]
+            first, last = name[0][START], name[-1][END]
             if not _LIST_END.match(text, last):
                 return tuple(out)  # the run goes on into a verb or a noun: no name
             surface = text[first:last]
@@ -523,19 +378,19 @@ class PatternReader:
             pos = last
         return tuple(out)
 
-    def _body(self, item: Item, start: int, words: list[_Word], trigger: Trigger) -> Found | None:
-        hit = item.known.at(words[0][_START], words[0][_END])
-        if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][_START]:
+    def _body(self, item: Item, start: int, words: list[Word], trigger: Trigger) -> Found | None:
+        hit = item.known.at(words[0][START], words[0][END])
+        if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][START]:
             return None
         country = hit[3]
         name = f"{self._adjectives.get(country, country)} {trigger.label}"
         actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
         return Found(start, hit[1], actor)
 
-    def _org(self, item: Item, start: int, end: int, words: list[_Word], trigger: Trigger) -> Found | None:
+    def _org(self, item: Item, start: int, end: int, words: list[Word], trigger: Trigger) -> Found | None:
         text = item.text
         at = item.known.at
-        english = not _is_arabic(text[start])
+        english = not is_arabic(text[start])
         head_definite = _starts_with_article(phrase_key(text[start:end]))
         country: str | None = None
         stop = end
@@ -579,28 +434,12 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
     """`words` plus their forms with Arabic proclitics (قال -> وقال، الرئيس -> للرئيس)."""
     out = set(words)
     for word in words:
-        if not _is_arabic(word[:1]):
+        if not is_arabic(word[:1]):
             continue
         out.update(prefix + word for prefix in _PROCLITIC_PREFIXES)
         if _starts_with_article(word):
             out.update(c + "ل" + word[1:] for c in ("", "و", "ف"))  # ل + الرئيس = للرئيس
     return frozenset(out)
-
-
-def _capitalised(text: str, word: _Word) -> bool:
-    """An English name word: Capitalised, or a particle joined to one (al-Assad, bin-Salman)."""
-    surface = text[word[_START] : word[_END]]
-    return surface[:1].isupper() or any(part[:1].isupper() for part in re.split(r"[-'’]", surface)[1:])
-
-
-def _is_ali(text: str, word: _Word) -> bool:
-    """The name علي as written (with ي), which the key folds together with the preposition
-    على (alef maqsura): inside a name (محمد علي العظمي، زين العابدين بن علي) it is the name."""
-    return word[_KEY] == _ALI and text[word[_END] - 1] == "\u064a"
-
-
-def _is_arabic(ch: str) -> bool:
-    return "\u0600" <= ch <= "\u06ff"
 
 
 def _nisba_name(key: str) -> bool:

@@ -10,7 +10,8 @@ from operator import attrgetter
 
 from streams.tagging.data import Trigger
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
-from streams.tagging.patterns import Found, Item
+from streams.tagging.pattern_text import Item
+from streams.tagging.patterns import Found
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
 from streams.tagging.sources import Entry

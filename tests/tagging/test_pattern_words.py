@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.tagging.patterns import _WINDOW, _WORD, Item, PatternReader, _is_one_to_one
+from streams.tagging.pattern_text import WINDOW, WORD, Item, is_one_to_one
+from streams.tagging.patterns import PatternReader
 from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey, is_fast
 from streams.text.normalize import normalize
@@ -18,18 +19,18 @@ def test_one_to_one_class_covers_every_code_point() -> None:
     for cp in range(sys.maxunicode + 1):
         ch = chr(cp)
         expected = is_fast(ch) and len(normalize(ch).text) == 1
-        assert _is_one_to_one(ch) == expected, hex(cp)
+        assert is_one_to_one(ch) == expected, hex(cp)
 
 
 def _reference(text: str, pos: int, limit: int) -> list[tuple[int, int, str, bool]]:
     """The straightforward reading: fold the window once, slice each word's key from it."""
-    window = text[pos : pos + _WINDOW]
+    window = text[pos : pos + WINDOW]
     folded = normalize(window).text
     if len(folded) != len(window):
         folded = ""
     out: list[tuple[int, int, str, bool]] = []
     prev = 0
-    for m in _WORD.finditer(window):
+    for m in WORD.finditer(window):
         start, end = m.span()
         glued = not window[prev:start].strip()
         key = folded[start:end] if folded else phrase_key(m.group())

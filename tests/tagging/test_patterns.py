@@ -6,7 +6,7 @@ import pytest
 
 from streams.tagging import Tagger
 from streams.tagging.gazetteer import build_gazetteer
-from streams.tagging.patterns import slug
+from streams.tagging.pattern_text import slug
 
 
 def _actors(tagger: Tagger, text: str) -> list[tuple[str, str, str, str | None]]:

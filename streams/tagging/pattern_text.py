@@ -1,0 +1,189 @@
+"""The text as the name patterns read it: words after a trigger, their matching keys, known mentions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Final
+
+from streams.text.matcher import phrase_key
+from streams.text.matchkey import MatchKey, is_fast
+from streams.text.normalize import normalize
+
+ALI = "علي"  # the name as written with ي (see is_ali)
+
+# A word: letters and digits (Arabic tashkeel and tatweel included), with inner hyphens or
+# apostrophes (al-Assad, O'Brien); one character class, so the scan stays fast. Only a
+# window after each trigger is scanned, never the whole text.
+WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
+WINDOW = 120  # characters read after a trigger
+# Separators `WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
+# (The separator comes first, so the engine scans for it; a leading look-behind would be
+# tried at every position, five times slower.)
+_INNER_SEPARATOR = re.compile(r"[-'’](?<=[\w\u0640\u064b-\u065f\u0670][-'’])(?=[\w\u064b-\u065f\u0670])")
+
+# Arabic letters -> ASCII for the slug ids of pattern-found actors (keys are already folded:
+# no hamza seats, ة -> ه, ى -> ي).
+_TRANSLIT = str.maketrans(
+    {
+        "ا": "a", "ء": "", "ؤ": "w", "ئ": "y", "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h",
+        "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s",
+        "ض": "d", "ط": "t", "ظ": "z", "ع": "a", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
+        "ل": "l", "م": "m", "ن": "n", "ه": "h", "و": "w", "ي": "y",
+    }
+)  # fmt: skip
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+# A gazetteer mention already resolved, as the patterns see it: (start, end, kind, country),
+# kind "place", "demonym" or "actor". A plain tuple: one is made per mention of every text
+# with a trigger.
+Known = tuple[int, int, str, str | None]
+
+
+class KnownSpans:
+    """The resolved mentions of one text, sorted by start and not overlapping, for bisecting."""
+
+    __slots__ = ("_ends", "_known")
+
+    def __init__(self, known: Sequence[Known]) -> None:
+        self._known = known
+        self._ends = [k[1] for k in known]
+
+    def at(self, start: int, end: int) -> Known | None:
+        """The first mention overlapping [start, end), if any."""
+        i = bisect_right(self._ends, start)  # the first mention ending after `start`
+        if i < len(self._known):
+            k = self._known[i]
+            if k[0] < end:
+                return k
+        return None
+
+
+# A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
+# (start, end, key, glued); key is the word's matching key, glued says only whitespace
+# separates it from the previous word (no punctuation in between).
+Word = tuple[int, int, str, bool]
+START: Final = 0
+END: Final = 1
+KEY: Final = 2
+GLUED: Final = 3
+
+
+def _one_to_one_chars() -> str:
+    """Characters `normalize` folds one to one on their own, in texts on matchkey's fast path.
+
+    `matchkey.is_fast` characters are those whose fold is per character; of them, the ones
+    `normalize` deletes (tashkeel, tatweel, bidi marks…) change a text's length. A window of
+    the others folds character by character, so a word's key there is the word's own fold.
+    Derived from the public APIs; fast-path characters all lie in these ranges (a test checks
+    every code point).
+    """
+    return "".join(
+        ch
+        for ch in map(chr, (*range(0x2400), *range(0xFE00, 0x10000)))
+        if is_fast(ch) and len(normalize(ch).text) == 1
+    )
+
+
+_NOT_ONE_TO_ONE = re.compile(f"[^{re.escape(_one_to_one_chars())}]")
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """`normalize(word).text`, cached: the same words follow triggers over and over."""
+    return normalize(word).text
+
+
+@lru_cache(maxsize=16)
+def glued_run(limit: int) -> re.Pattern[str]:
+    """A pattern reading up to `limit` words separated by whitespace only, one group per word.
+
+    Nested optional groups: greedy, and every later group optional, so each word is the same
+    maximal `WORD` match `finditer` would find, and the engine never backtracks into one.
+    """
+    pattern = ""
+    for _ in range(limit):
+        pattern = f"\\s*({WORD.pattern})" + (f"(?:{pattern})?" if pattern else "")
+    return re.compile(pattern)
+
+
+def fold_words(text: str, spans: list[tuple[int, int]], pos: int) -> list[str]:
+    """The keys of the words at `spans`, folding them one by one (the window at `pos`)."""
+    if _NOT_ONE_TO_ONE.search(text, pos, pos + WINDOW) is None:
+        return [_fold_word(text[s:e]) for s, e in spans]  # the window folds one to one
+    window = text[pos : pos + WINDOW]
+    folded = normalize(window).text
+    if len(folded) == len(window):  # one to one overall: a word's key is a slice
+        return [folded[s - pos : e - pos] for s, e in spans]
+    return [phrase_key(text[s:e]) for s, e in spans]  # a rare many-to-one fold
+
+
+def _has_inner_separator(text: str) -> bool:
+    """True if a word of `text` has an inner hyphen or apostrophe (three C-level scans first)."""
+    if "-" not in text and "'" not in text and "’" not in text:
+        return False
+    return _INNER_SEPARATOR.search(text) is not None
+
+
+def is_one_to_one(window: str) -> bool:
+    """True if `normalize` folds `window` character by character, one to one (its fast path)."""
+    return _NOT_ONE_TO_ONE.search(window) is None
+
+
+@lru_cache(maxsize=16384)
+def slug(text: str) -> str:
+    """A stable lower-case ASCII slug of a name (Arabic transliterated letter by letter)."""
+    ascii_text = unicodedata.normalize("NFKD", phrase_key(text).translate(_TRANSLIT))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
+
+
+class Item:
+    """One text as the patterns read it: the text, its matching key and its resolved mentions."""
+
+    __slots__ = ("folded", "known", "match_key", "plain", "text")
+
+    def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
+        self.text = text
+        self.known = KnownSpans(known)
+        # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
+        self.match_key = match_key
+        self.folded = match_key.key if match_key is not None else ""
+        # Every word of a plain text keys as the slice at its own offsets (the usual case).
+        self.plain = match_key is not None and match_key.is_identity and not _has_inner_separator(text)
+
+    def shift(self, lo: int, hi: int) -> int | None:
+        """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every
+        word text[start:end] inside [lo, hi); None if words there must be folded one by one.
+
+        That holds where [lo, hi) keys character for character and has no inner hyphen or
+        apostrophe (al-Assad: the key makes those a space, `normalize` keeps them).
+        """
+        if self.plain:
+            return 0
+        if self.match_key is None:
+            return None
+        shift = self.match_key.shift_of(lo, hi)
+        if shift is None or _INNER_SEPARATOR.search(self.text, lo, hi) is not None:
+            return None
+        return shift
+
+
+def capitalised(text: str, word: Word) -> bool:
+    """An English name word: Capitalised, or a particle joined to one (al-Assad, bin-Salman)."""
+    surface = text[word[START] : word[END]]
+    return surface[:1].isupper() or any(part[:1].isupper() for part in re.split(r"[-'’]", surface)[1:])
+
+
+def is_ali(text: str, word: Word) -> bool:
+    """The name علي as written (with ي), which the key folds together with the preposition
+    على (alef maqsura): inside a name (محمد علي العظمي، زين العابدين بن علي) it is the name."""
+    return word[KEY] == ALI and text[word[END] - 1] == "\u064a"
+
+
+def is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
