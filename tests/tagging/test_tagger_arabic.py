@@ -178,6 +178,19 @@ def test_clitics_and_spelling_variants(tagger: Tagger) -> None:
     ]
 
 
+def test_nisba_adjectives_of_countries_beyond_the_region(tagger: Tagger) -> None:
+    # countries.yaml: the nisba stem expands to its feminine and plural forms, with ال and clitics.
+    tags = tagger.tag("قال الرئيس البرازيلي إن السلطات الكينية وللحكومة الهولندية والإندونيسيون اتفقوا")
+    assert [(m.text, m.ref, m.kind) for m in tags.mentions if m.kind == "demonym"] == [
+        ("البرازيلي", "BR", "demonym"),
+        ("الكينية", "KE", "demonym"),
+        ("الإندونيسيون", "ID", "demonym"),
+    ]
+    assert tags.countries == ("BR", "ID", "KE", "NL")
+    # مالي ("financial") and كوبي (Kobe) are left out on purpose: no country from them.
+    assert tagger.tag("دعم مالي للاعب كوبي براينت").countries == ()
+
+
 def test_actor_types_and_countries(tagger: Tagger) -> None:
     tags = tagger.tag("هيئة تحرير الشام وقسد والحوثيين وقوات الدعم السريع وحزب الله")
     by_id = {a.id: a for a in tags.actors}
