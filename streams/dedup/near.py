@@ -61,17 +61,16 @@ from __future__ import annotations
 import re
 import struct
 from bisect import bisect_left
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import repeat
-from operator import add, and_, mul, rshift, sub
+from operator import and_, rshift, xor
 from typing import Protocol, cast
 
-from streams.dedup.shingles import MASK64, Shingler, fold, words
+from streams.dedup.shingles import MASK64, Shingler, fold_pair, words
 
-_MULT = 0x9E3779B97F4A7C15  # also the shingle chain's multiplier (shingles.py)
-_MULT2 = (_MULT * _MULT) & MASK64
+_MULT = 0x9E3779B97F4A7C15  # odd: the golden-ratio constant of splitmix64
 _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
 _BAND_SALT = 0xD6E8FEB86659FD93
 ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is their hex)
@@ -230,38 +229,34 @@ def _may_overlap(a: int, b: int, slots: int, bits: int) -> bool:
 
 
 def _pack(ascending: list[int], nbins: int, bits: int, shift: int) -> int:
-    """b-bit lanes of the bin minima (bin j in bits [j*bits, (j+1)*bits); hash x is in bin
-    x >> shift); an empty bin borrows from the next non-empty one with the distance mixed in
-    (rotation densification), so short texts still fill every lane.
+    """b-bit lanes of the bin minima: bin j in bits [j*bits, (j+1)*bits) holds the low `bits`
+    bits of the smallest hash x with x >> shift == j; an empty bin borrows the minimum of the
+    next non-empty one, wrapping to the first (rotation densification), so short texts still
+    fill every lane.
 
-    Bin j takes v_j = m_p + p - j, where p is the first non-empty bin at or after j (wrapping to
-    the first one + nbins) and m_p its minimum. In the `ascending` hashes that minimum is the
-    first hash whose bin is >= j (past the end: the smallest hash), so each lane is one `bisect`
-    and a subtraction, mapped in C. Lane j is the top `bits` of (v_j * M) mod 2**64: the v_j go
-    into one big integer in 17-byte slots (v_j * M < 2**129, so no slot spills into the next),
-    one multiplication by M does them all, and the top byte of each slot's low 8 bytes, mapped
-    to a base-2**bits digit, gives the packed lanes. Equal to the reference loop in
-    tests/dedup/test_near.py."""
+    In the `ascending` hashes (repeats allowed) that minimum is the first hash at or above
+    j << shift (past the end: the smallest hash), so each lane is one `bisect`, mapped in C, and
+    the lanes become one int through a string of base-2**bits digits. Two texts agree in an
+    empty bin only when they borrowed the same minimum, which lies in one bin, so at the same
+    distance; the low bits of a bin's minimum are as random as any (its rank is decided by the
+    high bits). Equal to the reference loop in tests/dedup/test_near.py."""
     if not ascending:
         return 0
-    bins = list(map(rshift, ascending, repeat(shift)))
-    # u = m_p + p for the hash at each index; index len: the wrap to the first bin.
-    u = list(map(add, ascending, bins))
-    u.append(ascending[0] + bins[0] + nbins)
-    js = range(nbins - 1, -1, -1)  # most significant lane (last bin) first
-    values = map(sub, map(u.__getitem__, map(bisect_left, repeat(bins), js)), js)
+    at = map(bisect_left, repeat(ascending), _bin_starts(nbins, shift))
+    lanes = map(and_, map([*ascending, ascending[0]].__getitem__, at), repeat((1 << bits) - 1))
     if bits <= 5:
-        slots = int.from_bytes(b"".join(map(int.to_bytes, values, repeat(17))), "big") * _MULT
-        return int(slots.to_bytes(17 * nbins, "big")[9::17].translate(_lane_digits(bits)), 1 << bits)
-    lanes = map(rshift, map(and_, map(mul, values, repeat(_MULT)), repeat(MASK64)), repeat(64 - bits))
+        return int(bytes(lanes).translate(_DIGITS), 1 << bits)
     return int("".join(map(format, lanes, repeat(f"0{bits}b"))), 2)
 
 
 @cache
-def _lane_digits(bits: int) -> bytes:
-    """Byte -> the base-2**bits digit of its top `bits` bits (a `bytes.translate` table)."""
-    digits = b"0123456789abcdefghijklmnopqrstuv"
-    return bytes(digits[b >> (8 - bits)] for b in range(256))
+def _bin_starts(nbins: int, shift: int) -> tuple[int, ...]:
+    """j << shift for the bins from the last to the first (the most significant lane first)."""
+    return tuple(j << shift for j in range(nbins - 1, -1, -1))
+
+
+# Lane value -> its base-2**bits digit (bits <= 5), a `bytes.translate` table.
+_DIGITS = b"0123456789abcdefghijklmnopqrstuv".ljust(256, b"?")
 
 
 def _numbers(text: str) -> int:
@@ -269,7 +264,12 @@ def _numbers(text: str) -> int:
     found = _NUMBER.findall(text)
     if not found:
         return 0
-    return _sketch_of(tuple(sorted({str(int(d)) for d in found})), *_NUMBERS)
+    return _number_sketch(str(int(d)) for d in found)
+
+
+def _number_sketch(numbers: Iterable[str]) -> int:
+    """The `sketch` of a text's numbers, given as canonical strings (with repeats)."""
+    return _sketch_of(tuple(sorted(set(numbers))), *_NUMBERS)
 
 
 @cache
@@ -321,39 +321,48 @@ def guards_pass(
 
 
 class Signer:
-    """Computes `Signature`s; holds the shingler's token-hash cache, so reuse one per process."""
+    """Computes `Signature`s; holds the per-word hash cache, so reuse one per process."""
 
     def __init__(self, config: NearConfig | None = None) -> None:
         self.config = cfg = config or NearConfig()
         self.shingler = Shingler(cfg.shingle, cfg.proclitics)
         self._body_shift = 64 - (cfg.bins.bit_length() - 1)
         self._title_shift = 64 - (cfg.title_bins.bit_length() - 1) if cfg.title_bins else 64
-        # word -> (h * M**2) mod 2**64 | (h * M) mod 2**64 << 64 | number bits << 128 (see sign).
-        self._tokens: dict[str, int] = {}
+        # word -> T_1 << 64 | T_0, its 2-shingle table values (shingles.py) in one int: one
+        # object per word keeps the cache's memory, which every lookup walks, small. Words with
+        # digits live apart (with the numbers `_numbers` finds in them): they are what makes
+        # the vocabulary unbounded (counts, dates, ids), and each needs its numbers anyway.
+        self._words: dict[str, int] = {}
+        self._digit_words: dict[str, tuple[int, tuple[str, ...]]] = {}
         self._fast = cfg.shingle == 2
         band_shift = 64 - (cfg.bands.bit_length() - 1)  # band of hash x: x >> band_shift
         self._band_starts = tuple(b << band_shift for b in range(1, 1 << max(0, 64 - band_shift)))
 
-    def _fill(self, found: list[int | None], words: list[str]) -> None:
-        """Replace the None lookups in `found` by the words' (new) cached terms."""
-        tokens = self._tokens
-        if len(tokens) > _TOKEN_CACHE:  # bounded, whatever vocabulary the feeds bring
-            tokens.clear()
-        try:
-            i = found.index(None)
-            while True:
-                w = words[i]
-                v = tokens.get(w)
-                if v is None:
-                    v = tokens[w] = self._terms(w)
-                found[i] = v
+    def _fill(self, found: list[int | None], words: list[str]) -> list[str]:
+        """Replace the None lookups in `found` (words with digits, new words) by the words'
+        packed table values; returns the numbers in those words."""
+        cached, digit_words = self._words, self._digit_words
+        for table in (cached, digit_words):
+            if len(table) > _TOKEN_CACHE:  # bounded, whatever vocabulary the feeds bring
+                table.clear()
+        numbers: list[str] = []
+        i = found.index(None)
+        while True:
+            w = words[i]
+            known = digit_words.get(w)
+            if known is None:
+                t0, t1 = self.shingler.tables(w)
+                known = (t1 << 64 | t0, tuple(str(int(d)) for d in _NUMBER.findall(w)))
+                if known[1]:
+                    digit_words[w] = known
+                else:
+                    cached[w] = known[0]
+            found[i] = known[0]
+            numbers += known[1]
+            try:
                 i = found.index(None, i + 1)
-        except ValueError:
-            pass
-
-    def _terms(self, word: str) -> int:
-        h = self.shingler.token_hash(word)
-        return (h * _MULT2) & MASK64 | ((h * _MULT) & MASK64) << 64
+            except ValueError:
+                return numbers
 
     def sign(
         self,
@@ -370,50 +379,52 @@ class Signer:
         title and summary are already `shingles.fold`ed keys."""
         cfg = self.config
         if not normalized:
-            title, summary = fold(title), fold(summary)
-        words_t = words(title)
-        words_s = words(summary) if summary else []
-        nt, ns = len(words_t), len(words_s)
-        title_hashes: set[int] = set()
+            title, summary = fold_pair(title, summary)
+        ws = words(title)
+        nt = len(ws)
+        if summary:
+            ws += words(summary)
+        ns = len(ws) - nt
+        title_hashes: Collection[int] = ()
         if self._fast and nt >= 2 and ns != 1:
-            # The 2-shingle hash ((a * M + b) * M) mod 2**64 is (a * M**2 + b * M) mod 2**64: each
-            # word's two terms (and the number bits of its digits) are cached in one int, so the
-            # shingles, the union and the number mask are a few C-level `map`s, one lookup per word.
-            # Pair nt - 1 straddles title and summary and is dropped. Bit-identical to the
+            # One dict lookup per word (mapped in C) gives its two table values, and the
+            # 2-shingle hashes are three C-level maps (T_0 of a word ^ T_1 of the next), skipping
+            # the pair that straddles title and summary; the numbers come from the few words
+            # with digits, which the lookup misses. Repeated shingles stay in the list: the bin
+            # minima do not change, and band keys skip repeats. Bit-identical to the
             # `Shingler.hashes` / regex path below.
-            tokens = self._tokens
-            found = list(map(tokens.get, words_t + words_s))
-            if not all(found):  # a new word (or, harmlessly, a zero value)
-                self._fill(found, words_t + words_s)
-            terms = cast(list[int], found)
-            pairs = list(map(and_, map(add, terms, map(rshift, terms[1:], repeat(64))), repeat(MASK64)))
+            found: list[int | None] = list(map(self._words.get, ws))
+            numbers_found = self._fill(found, ws) if not all(found) else []
+            packed = cast(list[int], found)
+            lows = list(map(and_, packed, repeat(MASK64)))
+            highs = list(map(rshift, packed, repeat(64)))
+            body_hashes = list(map(xor, lows[: nt - 1], highs[1:nt]))
             if cfg.title_bins:
-                title_hashes = set(pairs[: nt - 1])
+                title_hashes = body_hashes[:]
             if ns:
-                del pairs[nt - 1]  # the pair straddling title and summary
-            body_hashes = set(pairs)
-            numbers = _numbers(f"{title} {summary}")
+                body_hashes += map(xor, lows[nt:], highs[nt + 1 :])
+            numbers = _number_sketch(numbers_found) if numbers_found else 0
         else:
             sh = self.shingler
-            title_hashes = sh.shingle(sh.token_hashes(title, True))
-            body_hashes = title_hashes | sh.hashes(summary, True) if summary else title_hashes
+            title_hashes = sh.hashes(title, True)
+            body_hashes = list(title_hashes | sh.hashes(summary, True) if summary else title_hashes)
             numbers = _numbers(f"{title} {summary}")
         ordered = sorted(body_hashes)
         title_sig = 0
         if cfg.title_bins:
             title_sig = _pack(sorted(title_hashes), cfg.title_bins, cfg.title_bits, self._title_shift)
-        # Band b stores under the smallest hash of its range and probes its `probes` smallest:
-        # bisect the ascending hashes at the range starts instead of walking all of them.
+        # Band b stores under the smallest hash of its range and probes its `probes` smallest
+        # (distinct): bisect the ascending hashes at the range starts instead of walking them.
         bands: list[bytes] = []
         probes: list[bytes] = []
         take = max(1, cfg.probes)
         lo = 0
         for hi in [*map(bisect_left, repeat(ordered), self._band_starts), len(ordered)]:
             if lo < hi:
-                keys = [
-                    (((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little")
-                    for x in ordered[lo : min(hi, lo + take)]
-                ]
+                smallest = ordered[lo : min(hi, lo + take)]
+                if len(set(smallest)) < len(smallest):  # a repeated shingle
+                    smallest = list(dict.fromkeys(ordered[lo:hi]))[:take]
+                keys = [(((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little") for x in smallest]
                 bands.append(keys[0])
                 probes += keys
             lo = hi

@@ -177,20 +177,15 @@ def test_labelled_set_meets_targets() -> None:
 
 
 def _reference_pack(mins: dict[int, int], nbins: int, bits: int) -> int:
-    """The per-bin loop `near._pack` replaced (rotation densification, b-bit lanes)."""
+    """The per-bin loop `near._pack` stands for (rotation densification, b-bit lanes): each bin
+    keeps the low bits of its minimum, an empty bin those of the next non-empty bin's, wrapping."""
     if not mins:
         return 0
-    mult, mask = 0x9E3779B97F4A7C15, (1 << 64) - 1
-    first = min(mins)
-    carry, pos = mins[first], first + nbins
+    carry = mins[min(mins)]
     out = 0
     for j in range(nbins - 1, -1, -1):
-        m = mins.get(j)
-        if m is None:
-            out = (out << bits) | ((((carry + pos - j) * mult) & mask) >> (64 - bits))
-        else:
-            carry, pos = m, j
-            out = (out << bits) | (((m * mult) & mask) >> (64 - bits))
+        carry = mins.get(j, carry)
+        out = (out << bits) | (carry & ((1 << bits) - 1))
     return out
 
 
