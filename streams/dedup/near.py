@@ -58,6 +58,7 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 from bisect import bisect_left
@@ -72,7 +73,18 @@ from streams.dedup.shingles import MASK64, Shingler, fold_pair, words
 
 _MULT = 0x9E3779B97F4A7C15  # odd: the golden-ratio constant of splitmix64
 _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
-_BAND_SALT = 0xD6E8FEB86659FD93
+# Version of the signature definition (shingle hashes, lanes, band keys). It salts the band
+# keys, so state written by another version never meets a signature of this one (its entries
+# would compare as noise): after an upgrade, near-duplicates of items seen before it are missed
+# until the window has turned over (README, "Known limits"). 1: multiply-add shingle chain;
+# 2: simple tabulation and low-bit lanes.
+SIGNATURE_VERSION = 2
+_BAND_SALT = int.from_bytes(
+    hashlib.blake2b(
+        b"wirewatch near-duplicate band key", digest_size=8, salt=bytes([SIGNATURE_VERSION])
+    ).digest(),
+    "little",
+)
 ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is their hex)
 # seen (u32 s) | anchors (14 bytes): numbers (43-bit sketch) | places (34) << 43 |
 # countries (17) << 77 | actors (17) << 94
@@ -171,7 +183,7 @@ def _bloom_id(value: str, width: int) -> int:
     return 1 << ((((h * _MULT) & MASK64) * width) >> 64)
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: numbers are an open set
 def _slot_hash(value: str, bits: int) -> int:
     h = 0xCBF29CE484222325  # FNV-1a, as above
     for byte in value.encode("utf-8"):
@@ -424,7 +436,7 @@ class Signer:
                 smallest = ordered[lo : min(hi, lo + take)]
                 if len(set(smallest)) < len(smallest):  # a repeated shingle
                     smallest = list(dict.fromkeys(ordered[lo:hi]))[:take]
-                keys = [(((x ^ _BAND_SALT) * _MULT) & MASK64).to_bytes(8, "little") for x in smallest]
+                keys = [(x ^ _BAND_SALT).to_bytes(8, "little") for x in smallest]
                 bands.append(keys[0])
                 probes += keys
             lo = hi
