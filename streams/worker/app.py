@@ -84,9 +84,16 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None) -> faust.Ap
         # restarting it after a crash) rejoins as the same member and gets its partitions back
         # at once, without a rebalance and without waiting out the session timeout.
         consumer_group_instance_id=f"{settings.app_id}-worker-{worker_identity(settings)}",
-        # Low latency: commit often, do not batch sends for long.
-        broker_commit_every=100,
+        # Commit on the timer, not every 100 events: a count-triggered commit runs inside
+        # Faust's fetch loop (producer flush, commit request, table offsets) and stops every
+        # stage's input while it lasts — at 100 items/s (~700 events/s) that was 7 stalls a
+        # second and each hop waited ~10x longer (bench_alert_latency). The timer commits in
+        # the background; a crash replays about a second, which the desk repeats identically
+        # and the publisher drops (streams/worker/publisher.py). Faust's count default stays
+        # as a bound at rates far above this.
+        broker_commit_every=10_000,
         broker_commit_interval=1.0,
+        # Do not batch sends for long: each of the ~7 hops of an alert would pay it.
         producer_linger=0.005,
     )
 
