@@ -170,6 +170,9 @@ class Settings(BaseSettings):
     worker_id: str = ""
     # How long the publisher remembers published keys to drop replayed repeats.
     publish_horizon_hours: float = Field(default=6.0, gt=0)
+    # The publisher begins a transaction at most this often (ms): records arriving meanwhile
+    # share it. A record after a quiet spell is published at once; 0 = one per poll.
+    publisher_txn_interval_ms: float = Field(default=20.0, ge=0, le=1000)
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=6066, ge=1, le=65535)
 

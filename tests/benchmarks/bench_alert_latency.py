@@ -78,6 +78,35 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Sched(threading.Thread):
+    """Samples the worker's main thread (Faust's event loop) every second: how much of each
+    second it ran on a CPU and how much it sat runnable, waiting for one (/proc schedstat).
+    Waiting for a CPU is the box's load; neither running nor waiting is the loop idle or
+    blocked."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.path = Path(f"/proc/{pid}/task/{pid}/schedstat")
+        self.samples: list[tuple[float, float, float]] = []  # (wall time, ran s, waited s)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(1.0 if self.samples else 0.0):
+            try:
+                ran, waited = (int(x) / 1e9 for x in self.path.read_text().split()[:2])
+            except OSError:
+                return
+            self.samples.append((time.time(), ran, waited))
+
+    def share(self, since: float, until: float) -> tuple[float, float]:
+        """Fractions of [since, until) the loop ran / waited for a CPU."""
+        inside = [s for s in self.samples if since <= s[0] <= until]
+        if len(inside) < 2:
+            return 0.0, 0.0
+        (t0, r0, w0), (t1, r1, w1) = inside[0], inside[-1]
+        return (r1 - r0) / (t1 - t0), (w1 - w0) / (t1 - t0)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -121,6 +150,7 @@ class Tail(threading.Thread):
             self.consumer.position(tp)  # resolve "end" now, before anything is produced
         self.stamps: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         self.arrived: dict[str, dict[str, float]] = defaultdict(dict)
+        self.story_kind: dict[str, str] = {}  # item id -> kind of its wire.stories record
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -128,7 +158,10 @@ class Tail(threading.Thread):
             for tp, records in self.consumer.poll(timeout_ms=100).items():
                 now = time.time()
                 for record in records:
-                    ident = item_id_of(tp.topic, orjson.loads(record.value))
+                    value = orjson.loads(record.value)
+                    ident = item_id_of(tp.topic, value)
+                    if tp.topic == "wire.stories" and ident is not None:
+                        self.story_kind[ident] = f"{value['kind']} of story {value['item'].get('story_id')}"
                     if ident is not None:
                         self.stamps[tp.topic][ident].append(record.timestamp)
                         self.arrived[tp.topic].setdefault(ident, now)
@@ -223,6 +256,8 @@ def main() -> None:
             processes = {"worker": worker.pid}
             processes.update(("publisher", pid) for pid in publishers_of({worker.pid}))
             cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+            sched = Sched(worker.pid)
+            sched.start()
             start = time.monotonic()
             for n in range(total):
                 # A steady rate: each send waits for its slot instead of bursting.
@@ -240,6 +275,7 @@ def main() -> None:
                 time.sleep(0.2)
             elapsed = time.monotonic() - start
             cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+            sched.stop.set()
             for tail in tails:
                 tail.stop.set()
             for tail in tails:
@@ -283,20 +319,26 @@ def main() -> None:
     if delivered and hops:
         ratio = statistics.median(delivered) / statistics.median(hops)
         print(f"worker stages add {ratio:.1f}x the bare hop (p50)")
-    timeline(sent, alerts)
+    timeline(sent, alerts, sched)
     breakdown(list(sent), path, committed)
     stuck(sent, alerts, path)
 
 
-def timeline(sent: dict[str, float], alerts: dict[str, float], step: float = 5.0) -> None:
-    """p50/p99 per slice of send time: a transient (start, a commit storm) shows where it is."""
+def timeline(sent: dict[str, float], alerts: dict[str, float], sched: Sched, step: float = 5.0) -> None:
+    """p50/p99 per slice of send time, and how much of it the worker's event loop ran and waited
+    for a CPU: a transient shows where it is and whether the box's load made it."""
     first = min(sent.values())
     slices: dict[int, list[float]] = defaultdict(list)
     for ident, at in sent.items():
         if ident in alerts:
             slices[int((at - first) // step)].append((alerts[ident] - at) * 1000)
-    cells = [f"{k * step:.0f}s {pct(v, 0.5):.0f}/{pct(v, 0.99):.0f}" for k, v in sorted(slices.items())]
-    print(f"p50/p99 ms per {step:.0f} s of sending: " + ", ".join(cells))
+    print(
+        f"per {step:.0f} s of sending: p50/p99 ms; worker event loop on a CPU / runnable but waiting for one"
+    )
+    for k, v in sorted(slices.items()):
+        ran, waited = sched.share(first + k * step, first + (k + 1) * step)
+        latency = f"{pct(v, 0.5):>6.0f} / {pct(v, 0.99):>6.0f}"
+        print(f"  {k * step:>4.0f} s: {latency}   loop {ran:>4.0%} / {waited:>4.0%}")
 
 
 def stuck(sent: dict[str, float], alerts: dict[str, float], path: Tail) -> None:
@@ -308,6 +350,9 @@ def stuck(sent: dict[str, float], alerts: dict[str, float], path: Tail) -> None:
             last[reached[-1] if reached else "(nowhere)"] += 1
     if last:
         print("items without an alert, by the last topic they reached:", dict(last))
+        for ident in sent:
+            if ident not in alerts and ident in path.story_kind:
+                print(f"  {ident}: wire.stories says {path.story_kind[ident]}")
 
 
 if __name__ == "__main__":

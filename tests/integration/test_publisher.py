@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -122,3 +123,59 @@ def test_the_worker_replaces_a_publisher_process_that_dies(kafka_bootstrap: str,
     finally:
         worker.terminate()
         worker.wait(30)
+
+
+def test_records_share_a_transaction_within_the_interval_and_a_lone_record_goes_at_once(
+    kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    import time
+
+    settings = _settings(kafka_bootstrap, tmp_path).model_copy(update={"publisher_txn_interval_ms": 2000.0})
+    ensure_topics(settings, [OUTBOX, ITEMS])
+    publisher = Publisher(settings)
+    publisher.start()
+
+    def visible(ids: list[str], timeout: float = 30) -> float:
+        """Seconds until every id in `ids` is visible to a read_committed consumer."""
+        started = time.monotonic()
+        wait_for(lambda: set(ids) <= set(_committed_ids(settings)), timeout, interval=0.05, what=str(ids))
+        return time.monotonic() - started
+
+    try:
+        visible_after_send(settings, ["c" * 32], visible)  # the publisher has started
+        assert wait_for(lambda: publisher.batches >= 1, 5, what="the commit counted")
+        # After a quiet spell a record goes at once, not after the 2 s interval.
+        time.sleep(2.5)
+        assert visible_after_send(settings, ["a" * 32], visible) < 1.5
+        assert (
+            wait_for(lambda: publisher.batches >= 2, 5, what="the commit counted") and publisher.batches == 2
+        )
+        # Records arriving one by one within the interval of that transaction share the next.
+        spaced = [f"{i:032x}" for i in range(5)]
+        producer = KafkaProducer(bootstrap_servers=settings.bootstrap, acks="all")
+        for ident in spaced:
+            envelope = outbox_record(f"item:{ident}", ITEMS.full_name(settings), ident, {"id": ident})
+            producer.send(
+                OUTBOX.full_name(settings), key=envelope["dedup"].encode(), value=orjson.dumps(envelope)
+            )
+            producer.flush()
+            time.sleep(0.05)
+        producer.close()
+        visible(spaced)
+        assert (
+            wait_for(lambda: publisher.batches >= 3, 5, what="the commit counted") and publisher.batches == 3
+        )
+        # Quiet again: the next record goes at once.
+        time.sleep(2.5)
+        assert visible_after_send(settings, ["b" * 32], visible) < 1.5
+        assert (
+            wait_for(lambda: publisher.batches >= 4, 5, what="the commit counted") and publisher.batches == 4
+        )
+    finally:
+        publisher.stop()
+    assert sorted(_committed_ids(settings)) == sorted(["c" * 32, "a" * 32, "b" * 32, *spaced])
+
+
+def visible_after_send(settings: Settings, ids: list[str], visible: Any) -> float:
+    _send_outbox(settings, ids)
+    return float(visible(ids))
