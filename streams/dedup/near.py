@@ -66,7 +66,7 @@ from collections.abc import Collection, Iterable, MutableMapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import repeat
-from operator import and_, rshift, xor
+from operator import and_
 from typing import Protocol, cast
 
 from streams.dedup.shingles import MASK64, Shingler, fold_pair, words
@@ -130,6 +130,7 @@ class NearConfig:
     body_only: float = 0.70
     strict_places: bool = True  # places must nest (one set inside the other), not just overlap
     max_bucket: int = 16  # entries kept per band key (newest win)
+    seed: int = 0  # table draw of the shingle hashes (0 in production; the benchmark varies it)
 
     @property
     def body_bytes(self) -> int:
@@ -261,6 +262,12 @@ def _pack(ascending: list[int], nbins: int, bits: int, shift: int) -> int:
     return int("".join(map(format, lanes, repeat(f"0{bits}b"))), 2)
 
 
+@lru_cache(maxsize=1024)
+def _pairs(n: int) -> struct.Struct:
+    """Reads the first 8 bytes of each of n 16-byte slots as a little-endian u64."""
+    return struct.Struct("<" + "Q8x" * n)
+
+
 @cache
 def _bin_starts(nbins: int, shift: int) -> tuple[int, ...]:
     """j << shift for the bins from the last to the first (the most significant lane first)."""
@@ -337,22 +344,22 @@ class Signer:
 
     def __init__(self, config: NearConfig | None = None) -> None:
         self.config = cfg = config or NearConfig()
-        self.shingler = Shingler(cfg.shingle, cfg.proclitics)
+        self.shingler = Shingler(cfg.shingle, cfg.proclitics, cfg.seed)
         self._body_shift = 64 - (cfg.bins.bit_length() - 1)
         self._title_shift = 64 - (cfg.title_bins.bit_length() - 1) if cfg.title_bins else 64
-        # word -> T_1 << 64 | T_0, its 2-shingle table values (shingles.py) in one int: one
-        # object per word keeps the cache's memory, which every lookup walks, small. Words with
-        # digits live apart (with the numbers `_numbers` finds in them): they are what makes
-        # the vocabulary unbounded (counts, dates, ids), and each needs its numbers anyway.
-        self._words: dict[str, int] = {}
-        self._digit_words: dict[str, tuple[int, tuple[str, ...]]] = {}
+        # word -> its 2-shingle table values T_0, T_1 (shingles.py) as 16 bytes: one object per
+        # word keeps the cache's memory, which every lookup walks, small. Words with digits
+        # live apart (with the numbers `_numbers` finds in them): they are what makes the
+        # vocabulary unbounded (counts, dates, ids), and each needs its numbers anyway.
+        self._words: dict[str, bytes] = {}
+        self._digit_words: dict[str, tuple[bytes, tuple[str, ...]]] = {}
         self._fast = cfg.shingle == 2
         band_shift = 64 - (cfg.bands.bit_length() - 1)  # band of hash x: x >> band_shift
         self._band_starts = tuple(b << band_shift for b in range(1, 1 << max(0, 64 - band_shift)))
 
-    def _fill(self, found: list[int | None], words: list[str]) -> list[str]:
+    def _fill(self, found: list[bytes | None], words: list[str]) -> list[str]:
         """Replace the None lookups in `found` (words with digits, new words) by the words'
-        packed table values; returns the numbers in those words."""
+        table values; returns the numbers in those words."""
         cached, digit_words = self._words, self._digit_words
         for table in (cached, digit_words):
             if len(table) > _TOKEN_CACHE:  # bounded, whatever vocabulary the feeds bring
@@ -363,8 +370,7 @@ class Signer:
             w = words[i]
             known = digit_words.get(w)
             if known is None:
-                t0, t1 = self.shingler.tables(w)
-                known = (t1 << 64 | t0, tuple(str(int(d)) for d in _NUMBER.findall(w)))
+                known = (self.shingler.digest(w), tuple(str(int(d)) for d in _NUMBER.findall(w)))
                 if known[1]:
                     digit_words[w] = known
                 else:
@@ -399,22 +405,24 @@ class Signer:
         ns = len(ws) - nt
         title_hashes: Collection[int] = ()
         if self._fast and nt >= 2 and ns != 1:
-            # One dict lookup per word (mapped in C) gives its two table values, and the
-            # 2-shingle hashes are three C-level maps (T_0 of a word ^ T_1 of the next), skipping
-            # the pair that straddles title and summary; the numbers come from the few words
-            # with digits, which the lookup misses. Repeated shingles stay in the list: the bin
-            # minima do not change, and band keys skip repeats. Bit-identical to the
-            # `Shingler.hashes` / regex path below.
-            found: list[int | None] = list(map(self._words.get, ws))
+            # One dict lookup per word (mapped in C) gives its table values; the numbers come
+            # from the few words with digits, which the lookup misses. All 2-shingle hashes
+            # (T_0 of a word ^ T_1 of the next) come from one xor of big integers: in the joined
+            # values word i's T_0 is bits [128i, 128i + 64) and shifting by 192 bits lays word
+            # i + 1's T_1 over it; `struct` reads the results out. The pair straddling title and
+            # summary is skipped. Repeated shingles stay in the list: the bin minima do not
+            # change, and band keys skip repeats. Bit-identical to the `Shingler.hashes` / regex
+            # path below.
+            found: list[bytes | None] = list(map(self._words.get, ws))
             numbers_found = self._fill(found, ws) if not all(found) else []
-            packed = cast(list[int], found)
-            lows = list(map(and_, packed, repeat(MASK64)))
-            highs = list(map(rshift, packed, repeat(64)))
-            body_hashes = list(map(xor, lows[: nt - 1], highs[1:nt]))
+            joined = b"".join(cast(list[bytes], found))
+            x = int.from_bytes(joined, "little")
+            pairs = _pairs(nt + ns - 1).unpack_from((x ^ (x >> 192)).to_bytes(len(joined), "little"))
+            body_hashes = list(pairs[: nt - 1])
             if cfg.title_bins:
                 title_hashes = body_hashes[:]
             if ns:
-                body_hashes += map(xor, lows[nt:], highs[nt + 1 :])
+                body_hashes += pairs[nt:]
             numbers = _number_sketch(numbers_found) if numbers_found else 0
         else:
             sh = self.shingler

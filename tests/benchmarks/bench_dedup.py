@@ -157,9 +157,14 @@ def real_items() -> dict[str, list[tuple[str, str]]]:
     return {"Arabic": arabic, "English": [(t[:80], t[80:]) for t in english]}
 
 
-def real_throughput(config: NearConfig, window: int) -> dict[str, float]:
+def real_throughput(config: NearConfig, window: int) -> dict[str, tuple[float, float]]:
     """Items/s of sign + decide on real text, against a dict store filled with `window`
-    distinct synthetic items (the same worst-case state as `throughput`)."""
+    distinct synthetic items (the same worst-case state as `throughput`): (new items, repeats).
+
+    A language with few items is signed in several passes; each pass's entries are removed
+    (untimed) before the next, so every pass meets the same window and its items are new, as in
+    `throughput`. (Without that, from the second pass on every item meets 1-16 earlier copies of
+    itself and takes the duplicate path: that is the second figure.)"""
     signer = Signer(config)
     store: dict[bytes, bytes] = {}
     index = NearIndex(store, 1e9, config)
@@ -170,15 +175,25 @@ def real_throughput(config: NearConfig, window: int) -> dict[str, float]:
             index.decide(f"{done + j:032x}", signer.sign(title, body, places=places), 0.0)
         done = min(window, done + 50_000)
     rates = {}
+    ids = iter(range(window, 10 * window))
     for lang, items in real_items().items():
         reps = max(1, 3000 // max(1, len(items)))
-        for title, body in items:  # warm the word cache once, as a running worker has it
-            signer.sign(title, body)
-        t0 = time.process_time()
-        for r in range(reps):
-            for j, (title, body) in enumerate(items):
-                index.decide(f"{window + r * len(items) + j:032x}", signer.sign(title, body), 1.0)
-        rates[lang] = reps * len(items) / (time.process_time() - t0)
+        # Warms the word cache, as a running worker has it, and lists the keys a pass writes.
+        written = {key for title, body in items for key in signer.sign(title, body).bands}
+        timed = [0.0, 0.0]
+        for repeats in (False, True):
+            if repeats:  # untimed: every item stored once, so each timed repeat meets copies
+                for title, body in items:
+                    index.decide(f"{next(ids):032x}", signer.sign(title, body), 1.0)
+            for _ in range(reps):
+                t0 = time.process_time()
+                for title, body in items:
+                    index.decide(f"{next(ids):032x}", signer.sign(title, body), 1.0)
+                timed[repeats] += time.process_time() - t0
+                if not repeats:
+                    for key in written:
+                        store.pop(key, None)
+        rates[lang] = (reps * len(items) / timed[0], reps * len(items) / timed[1])
     return rates
 
 
@@ -316,6 +331,14 @@ def main() -> None:
     p, r, errors = evaluate(config)
     print(f"labelled set: {len(items)} items, {len(pairs)} pairs ({sum(x.label for x in pairs)} positive)")
     print(f"chosen config: precision {p:.4f}  recall {r:.4f}  errors {dict(errors)}")
+    # The labelled figures move with the draw of the hash tables (pairs near the threshold
+    # fall either way): the same config with 8 other draws.
+    draws = [evaluate(dataclasses.replace(config, seed=seed))[:2] for seed in range(1, 9)]
+    ps, rs = [d[0] for d in draws], [d[1] for d in draws]
+    print(
+        f"  other hash-table draws (seeds 1-8): precision {min(ps):.4f}-{max(ps):.4f} "
+        f"(mean {sum(ps) / 8:.4f}), recall {min(rs):.4f}-{max(rs):.4f} (mean {sum(rs) / 8:.4f})"
+    )
     n, merged = twin_merges(config)
     print(
         f"place-only twins (hard negatives built at run time): {n} pairs, {merged} merged ({merged / n:.2%})"
@@ -333,8 +356,11 @@ def main() -> None:
         f"naive baseline (64-permutation MinHash signing alone, same shingles): {baseline:,.0f} items/s "
         f"-> {rate / baseline:.0f}x"
     )
-    for lang, real in real_throughput(config, args.items).items():
-        print(f"items/s on real {lang} news text (~400 chars, full window): {real:,.0f}")
+    for lang, (real, repeats) in real_throughput(config, args.items).items():
+        print(
+            f"items/s on real {lang} news text (~400 chars, full window): {real:,.0f}   "
+            f"(repeats, each meeting 1-16 stored copies of itself: {repeats:,.0f})"
+        )
     print(
         f"state: {state:.1f} bytes/item of raw keys+values (changelog payload); "
         f"per band: 8 B key + {config.entry_size} B entry, {config.bands} bands "

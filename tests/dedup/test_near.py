@@ -17,7 +17,7 @@ from streams.dedup.near import (
     similarity,
     sketch,
 )
-from streams.dedup.shingles import WORD, Shingler, fold, strip_proclitics, words
+from streams.dedup.shingles import WORD, Shingler, fold, fold_pair, strip_proclitics, words
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
 
@@ -41,6 +41,39 @@ def test_proclitics_stripped_consistently() -> None:
 def test_shingle_hashes_are_stable() -> None:
     # Band keys go to Kafka: the same text must hash the same in every process.
     assert sorted(Shingler(k=2).hashes("a b c"))[0] == sorted(Shingler(k=2).hashes("A  B C"))[0]
+
+
+def test_shingles_are_simple_tabulation_over_words() -> None:
+    # A k-shingle hashes to T_0[w_1] ^ ... ^ T_{k-1}[w_k], each T_i an independent 64-bit table.
+    two, three = Shingler(k=2), Shingler(k=3)
+    a, b, c = (two.tables(w) for w in ("gaza", "truce", "talks"))
+    assert two.hashes("Gaza truce talks") == {a[0] ^ b[1], b[0] ^ c[1]}
+    assert two.hashes("truce") == {b[0]}  # shorter than k: one shingle over the words it has
+    x, y, z = (three.tables(w) for w in ("gaza", "truce", "talks"))
+    assert three.hashes("gaza truce talks") == {x[0] ^ y[1] ^ z[2]}
+    assert len(x) == 3 and all(0 <= t < 2**64 for t in x)
+    assert two.hashes("truce talks") != two.hashes("talks truce")  # order matters
+    assert two.hashes("talks talks") == {c[0] ^ c[1]}  # and a repeated word is not 0
+
+
+def test_tabulation_minhash_estimates_jaccard_without_bias() -> None:
+    # Simple tabulation is only near min-wise independent: check the estimate against the exact
+    # Jaccard similarity of the shingle sets on the labelled set's near-duplicate pairs.
+    items, pairs = load()
+    signer, shingler = Signer(), Shingler()
+    text = {i.id: (i.title, i.summary) for i in items}
+    errors = []
+    for pair in pairs:
+        if pair.label:
+            (ta, sa), (tb, sb) = text[pair.a], text[pair.b]
+            a, b = shingler.hashes(ta) | shingler.hashes(sa), shingler.hashes(tb) | shingler.hashes(sb)
+            estimate = similarity(signer.sign(ta, sa).body, signer.sign(tb, sb).body, 32, 4)
+            errors.append(estimate - len(a & b) / len(a | b))
+    mean = sum(errors) / len(errors)
+    spread = (sum((e - mean) ** 2 for e in errors) / len(errors)) ** 0.5
+    assert len(errors) > 400
+    assert abs(mean) < 0.015  # unbiased (32 lanes: each pair's error has sd ~0.05-0.09)
+    assert spread < 0.07
 
 
 def test_identical_signatures_have_similarity_one() -> None:
@@ -199,6 +232,28 @@ def test_pack_equals_reference_loop() -> None:
                 hashes |= {(1 << 64) - 1 - rng.randrange(200)}  # m + distance past 2**64
                 mins = {x >> shift: x for x in sorted(hashes, reverse=True)}
                 assert _pack(sorted(hashes), nbins, bits, shift) == _reference_pack(mins, nbins, bits)
+
+
+def test_repeated_shingles_give_distinct_probe_keys() -> None:
+    signer, slow = Signer(), Signer()
+    slow._fast = False
+    for title, summary in (("war war war war", "war war war"), ("a b a b a b", "a b a b c")):
+        sig = signer.sign(title, summary)
+        assert len(set(sig.probes)) == len(sig.probes) >= 1
+        assert sig == slow.sign(title, summary)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_folding_title_and_summary_together_equals_folding_each(title: str, summary: str) -> None:
+    assert fold_pair(title, summary) == (fold(title), fold(summary))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aΣσς\x00 \n-\u200f\u0640\u064b\u0301e\u0300ﻻßİإأادلبةى٢"), max_size=20))
+def test_folding_together_handles_boundary_characters(text: str) -> None:
+    half = len(text) // 2
+    assert fold_pair(text[:half], text[half:]) == (fold(text[:half]), fold(text[half:]))
 
 
 def test_words_match_the_regex() -> None:
