@@ -308,6 +308,7 @@ def similarity(a: int, b: int, nbins: int, bits: int) -> float:
     return max(0.0, (agree - chance) / (1.0 - chance))
 
 
+@lru_cache(maxsize=65_536)  # a query meets the same stored anchors under several keys
 def guards_pass(
     a_numbers: int,
     a_places: int,
