@@ -441,7 +441,8 @@ class Signer:
             title_hashes = sh.hashes(title, True)
             body_hashes = list(title_hashes | sh.hashes(summary, True) if summary else title_hashes)
             numbers = _numbers(f"{title} {summary}")
-        ordered = sorted(body_hashes)
+        body_hashes.sort()
+        ordered = body_hashes
         title_sig = 0
         if cfg.title_bins:
             title_sig = _pack(sorted(title_hashes), cfg.title_bins, cfg.title_bits, self._title_shift)
