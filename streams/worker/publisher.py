@@ -14,6 +14,9 @@ and this publisher moves them on in Kafka transactions:
   that is the upstream replay. The set of published keys is rebuilt when a partition is
   assigned, from the outbox itself up to the committed offset (committed = published, by the
   transaction), so it survives restarts and rebalances without another topic;
+- transactions are short under low load and large under high load: one begins as soon as a
+  record is there, but at most every `publisher_txn_interval_ms`, carrying what arrived
+  meanwhile (each costs five requests and commit markers whatever it holds);
 - the transactional id is stable per worker (`worker_id`, else derived from `data_dir`), so a
   restarted worker aborts its predecessor's open transaction at once instead of leaving
   read_committed consumers waiting for the transaction timeout (kept short, 10 s, for a worker
