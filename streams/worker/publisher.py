@@ -151,6 +151,11 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
                 batch = consumer.poll(timeout_ms=_IDLE_POLL_MS)
                 if batch:
                     self._gather(consumer, batch, next_txn)
+                    # A rebalance during the gathering polls may have taken partitions whose
+                    # records are already here: the new owner publishes those (offsets
+                    # committed for them now would be refused, aborting the whole batch).
+                    owned = consumer.assignment()
+                    batch = {tp: records for tp, records in batch.items() if tp in owned}
                 if self._recall:
                     self._recall_assigned(consumer)
                 if batch:
@@ -172,7 +177,7 @@ class Publisher(ConsumerRebalanceListener):  # type: ignore[misc]
         came meanwhile, so their number stays bounded; under heavy load the poll itself fills
         them."""
         size = sum(len(records) for records in batch.values())
-        while size < _MAX_BATCH and (wait := until - time.monotonic()) > 0:
+        while size < _MAX_BATCH and not self._recall and (wait := until - time.monotonic()) > 0:
             more = consumer.poll(timeout_ms=max(1, int(wait * 1000)), max_records=_MAX_BATCH - size)
             for tp, records in more.items():
                 batch.setdefault(tp, []).extend(records)
