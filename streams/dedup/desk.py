@@ -78,7 +78,7 @@ def item_message(
     item: dict[str, Any], exact: dict[str, Any], seen: float, match: dict[str, Any] | None
 ) -> dict[str, Any]:
     """The desk message for one item (`exact`: kind, story_id, duplicate_of, reason,
-    text_changed; `match`: the best older near-duplicate, as `near.match_json` gives it)."""
+    text_changed; `match`: the best older near-duplicate, as `probes.match_json` gives it)."""
     return {"type": "item", "item": item, "exact": exact, "seen": seen, "match": match}
 
 

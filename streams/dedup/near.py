@@ -23,12 +23,12 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   b-bit signatures.
 - Anchor guard (precision): `sign` takes the tagger's places, countries and actor ids (the
   worker passes Item.places/countries/actors) and the text's numbers, as bottom-k set
-  sketches (`sketch`: numbers 3 slots of 14 bits, places 3 of 11, countries and actors 2 of 8;
+  sketches (`anchors.sketch`: numbers 3 slots of 14 bits, places 3 of 11, countries and actors 2 of 8;
   exact for small sets). Two items never merge when
   both carry numbers and share none, both name countries (or actors) and share none, or their
   places do not nest (neither set holds the other, or only one names a place) — template
   twins ("strike kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See
-  `guards_pass`. (Bloom masks of 24/24/8/8 bits merged 9% of place-only twins, and 18% of
+  `anchors.guards_pass`. (Bloom masks of 24/24/8/8 bits merged 9% of place-only twins, and 18% of
   headlines that differ only in a number, "talks on Idlib (12)" / "(13)", through collisions;
   the benchmark's twin tests measure both.)
 - Policy: a candidate that passes the guards is a near-duplicate when the body similarity is
@@ -41,7 +41,7 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   when no key is shared (the benchmark measures this on distinct texts). Keys and values are
   raw bytes, so they are what a Faust table with raw serializers writes to its changelog.
 - Many partitions: every band key is an exact-match key, so the worker re-keys an item's
-  probe by band key (`probe_chain`); near-duplicates share at least one band key, so they meet
+  probe by band key (`probes.probe_chain`); near-duplicates share at least one band key, so they meet
   on that key's partition, where `NearIndex.match_key` verifies and records. The probe visits
   the partitions of its keys one after another, carrying the best match so far (one message
   per partition, not per key: Faust's cost is per message), and the last one hands the item to
@@ -70,7 +70,6 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, MutableMapping
@@ -80,7 +79,21 @@ from itertools import repeat
 from operator import and_
 from typing import Protocol, cast
 
-from streams.dedup.shingles import MASK64, Shingler, fold_pair, words
+from streams.dedup.anchors import (
+    NUMBER,
+    NUMBER_BITS,
+    NUMBER_MASK,
+    OTHER_BITS,
+    OTHERS,
+    OTHERS_AT,
+    PLACE_MASK,
+    PLACES,
+    guards_pass,
+    number_sketch,
+    numbers_sketch,
+    sketch_of,
+)
+from streams.dedup.shingles import Shingler, fold_pair, words
 
 _MULT = 0x9E3779B97F4A7C15  # odd: the golden-ratio constant of splitmix64
 _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it starts over)
@@ -101,19 +114,6 @@ ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is the
 # countries (17) << 77 | actors (17) << 94
 _HEAD = struct.Struct("<I14s")
 _ANCHOR_BYTES = 14
-# Set sketches (see `sketch`): numbers keep 3 slots of 14 bits, places 3 of 11, countries and
-# actors 2 of 8. Numbers get the widest slots: a numbered series ("talks on Idlib (12)",
-# "(13)", ...) puts many near-identical texts under one band key, each compared with all.
-_NUMBERS = (3, 14)
-_NUMBER_BITS = _NUMBERS[0] * _NUMBERS[1] + 1
-_PLACES = (3, 11)
-_OTHERS = (2, 8)
-_OTHER_BITS = _OTHERS[0] * _OTHERS[1] + 1
-_PLACE_MASK = (1 << (_PLACES[0] * _PLACES[1] + 1)) - 1
-_NUMBER_MASK = (1 << _NUMBER_BITS) - 1
-_OTHERS_AT = _NUMBER_BITS + _PLACES[0] * _PLACES[1] + 1
-# Numbers in the folded key (Arabic-Indic digits are already ASCII there).
-_NUMBER = re.compile(r"\d{1,9}")
 
 
 class BandStore(Protocol):
@@ -187,71 +187,6 @@ class NearDecision:
     match: Match | None = None
 
 
-@cache
-def _bloom_id(value: str, width: int) -> int:
-    h = 0xCBF29CE484222325  # FNV-1a: stable across processes, unlike hash()
-    for byte in value.encode("utf-8"):
-        h = ((h ^ byte) * 0x100000001B3) & MASK64
-    return 1 << ((((h * _MULT) & MASK64) * width) >> 64)
-
-
-@lru_cache(maxsize=65_536)  # bounded: numbers are an open set
-def _slot_hash(value: str, bits: int) -> int:
-    h = 0xCBF29CE484222325  # FNV-1a, as above
-    for byte in value.encode("utf-8"):
-        h = ((h ^ byte) * 0x100000001B3) & MASK64
-    return 1 + (((h * _MULT) & MASK64) * ((1 << bits) - 1) >> 64)  # 1 .. 2**bits - 1; 0 = empty
-
-
-def sketch(values: Iterable[str], slots: int, bits: int) -> int:
-    """A small set as the `slots` smallest of its `bits`-bit hashes (a bottom-k sketch), sorted,
-    slot i in bits [i*bits, (i+1)*bits), plus a flag bit above them when the set had more.
-
-    Why not a Bloom mask: with one bit per element in a few dozen bits, two one-place texts
-    collide in 1 of 24 pairs, and "talks on a truce in Mosul" / "... in Gaza City" merge. Sets
-    of up to `slots` elements are kept exactly (up to a 1/2**bits hash collision); larger sets
-    keep their smallest hashes, which still bound what they can contain (`_may_nest`)."""
-    hashes = sorted({_slot_hash(v, bits) for v in values})
-    packed = 0
-    for i, h in enumerate(hashes[:slots]):
-        packed |= h << (i * bits)
-    if len(hashes) > slots:
-        packed |= 1 << (slots * bits)
-    return packed
-
-
-@lru_cache(maxsize=65_536)
-def _sketch_of(values: tuple[str, ...], slots: int, bits: int) -> int:
-    return sketch(values, slots, bits)  # items name the same few sets again and again
-
-
-def _unsketch(packed: int, slots: int, bits: int) -> tuple[frozenset[int], bool]:
-    """The hashes kept in a sketch and whether the set had more than `slots` elements."""
-    mask = (1 << bits) - 1
-    kept = frozenset(h for i in range(slots) if (h := (packed >> (i * bits)) & mask))
-    return kept, bool(packed >> (slots * bits))
-
-
-def _may_contain(big: frozenset[int], big_more: bool, small: frozenset[int]) -> bool:
-    """Whether the set sketched as `big` may hold every element sketched as `small`: a kept
-    element of `small` at or below the largest kept hash of `big` must be kept in `big` (a
-    bottom-k sketch holds every element of its set up to that hash)."""
-    limit = max(big) if big_more else (1 << 62)
-    return all(h in big for h in small if h <= limit)
-
-
-def _may_nest(a: int, b: int, slots: int, bits: int) -> bool:
-    """Whether one of the sketched sets may hold the other (exact for small sets)."""
-    (sa, more_a), (sb, more_b) = _unsketch(a, slots, bits), _unsketch(b, slots, bits)
-    return _may_contain(sa, more_a, sb) or _may_contain(sb, more_b, sa)
-
-
-def _may_overlap(a: int, b: int, slots: int, bits: int) -> bool:
-    """Whether the sketched sets may share an element (exact when neither is truncated)."""
-    (sa, more_a), (sb, more_b) = _unsketch(a, slots, bits), _unsketch(b, slots, bits)
-    return more_a or more_b or bool(sa & sb)
-
-
 def _pack(ascending: list[int], nbins: int, bits: int, shift: int) -> int:
     """b-bit lanes of the bin minima: bin j in bits [j*bits, (j+1)*bits) holds the low `bits`
     bits of the smallest hash x with x >> shift == j; an empty bin borrows the minimum of the
@@ -289,19 +224,6 @@ def _bin_starts(nbins: int, shift: int) -> tuple[int, ...]:
 _DIGITS = b"0123456789abcdefghijklmnopqrstuv".ljust(256, b"?")
 
 
-def _numbers(text: str) -> int:
-    """The `sketch` of the numbers in `text` ("07" and "7" are one number)."""
-    found = _NUMBER.findall(text)
-    if not found:
-        return 0
-    return _number_sketch(str(int(d)) for d in found)
-
-
-def _number_sketch(numbers: Iterable[str]) -> int:
-    """The `sketch` of a text's numbers, given as canonical strings (with repeats)."""
-    return _sketch_of(tuple(sorted(set(numbers))), *_NUMBERS)
-
-
 @cache
 def _lane_mask(nbins: int, bits: int) -> int:
     return int(("0" * (bits - 1) + "1") * nbins, 2)
@@ -319,38 +241,6 @@ def similarity(a: int, b: int, nbins: int, bits: int) -> float:
     return max(0.0, (agree - chance) / (1.0 - chance))
 
 
-@lru_cache(maxsize=65_536)  # a query meets the same stored anchors under several keys
-def guards_pass(
-    a_numbers: int,
-    a_places: int,
-    a_others: int,
-    b_numbers: int,
-    b_places: int,
-    b_others: int,
-    strict_places: bool = True,
-) -> bool:
-    """False when the anchors say two texts are different stories, whatever their words:
-    both carry numbers but none in common; both name places but neither set holds the other
-    (or, not strict, none in common), or (strict) only one of them names any place; both name
-    countries, or actors, but none in common. Numbers are a Bloom mask, the others `sketch`es
-    (`others` = countries << 17 | actors)."""
-    if a_numbers and b_numbers and not _may_overlap(a_numbers, b_numbers, *_NUMBERS):
-        return False
-    if strict_places and bool(a_places) != bool(b_places):
-        return False  # one text names a place, the other none: they differ where it is named
-    if a_places and b_places:
-        if strict_places:
-            if not _may_nest(a_places, b_places, *_PLACES):
-                return False
-        elif not _may_overlap(a_places, b_places, *_PLACES):
-            return False
-    low = (1 << _OTHER_BITS) - 1
-    for a, b in ((a_others >> _OTHER_BITS, b_others >> _OTHER_BITS), (a_others & low, b_others & low)):
-        if a and b and not _may_overlap(a, b, *_OTHERS):
-            return False
-    return True
-
-
 class Signer:
     """Computes `Signature`s; holds the per-word hash cache, so reuse one per process."""
 
@@ -361,7 +251,7 @@ class Signer:
         self._title_shift = 64 - (cfg.title_bins.bit_length() - 1) if cfg.title_bins else 64
         # word -> its 2-shingle table values T_0, T_1 (shingles.py) as 16 bytes: one object per
         # word keeps the cache's memory, which every lookup walks, small. Words with digits
-        # live apart (with the numbers `_numbers` finds in them): they are what makes the
+        # live apart (with the numbers `numbers_sketch` finds in them): they are what makes the
         # vocabulary unbounded (counts, dates, ids), and each needs its numbers anyway.
         self._words: dict[str, bytes] = {}
         self._digit_words: dict[str, tuple[bytes, tuple[str, ...]]] = {}
@@ -382,7 +272,7 @@ class Signer:
             w = words[i]
             known = digit_words.get(w)
             if known is None:
-                known = (self.shingler.digest(w), tuple(str(int(d)) for d in _NUMBER.findall(w)))
+                known = (self.shingler.digest(w), tuple(str(int(d)) for d in NUMBER.findall(w)))
                 if known[1]:
                     digit_words[w] = known
                 else:
@@ -435,12 +325,12 @@ class Signer:
                 title_hashes = body_hashes[:]
             if ns:
                 body_hashes += pairs[nt:]
-            numbers = _number_sketch(numbers_found) if numbers_found else 0
+            numbers = number_sketch(numbers_found) if numbers_found else 0
         else:
             sh = self.shingler
             title_hashes = sh.hashes(title, True)
             body_hashes = list(title_hashes | sh.hashes(summary, True) if summary else title_hashes)
-            numbers = _numbers(f"{title} {summary}")
+            numbers = numbers_sketch(f"{title} {summary}")
         body_hashes.sort()
         ordered = body_hashes
         title_sig = 0
@@ -465,8 +355,8 @@ class Signer:
             _pack(ordered, cfg.bins, cfg.bits, self._body_shift),
             title_sig,
             numbers,
-            _sketch_of(tuple(places), *_PLACES),
-            _sketch_of(tuple(countries), *_OTHERS) << _OTHER_BITS | _sketch_of(tuple(actors), *_OTHERS),
+            sketch_of(tuple(places), *PLACES),
+            sketch_of(tuple(countries), *OTHERS) << OTHER_BITS | sketch_of(tuple(actors), *OTHERS),
             tuple(bands),
             tuple(probes),
         )
@@ -494,7 +384,7 @@ class NearIndex:
             bytes.fromhex(item_id)[-_ID:].rjust(_ID, b"\0")
             + _HEAD.pack(
                 int(now) & 0xFFFFFFFF,
-                (sig.numbers | sig.places << _NUMBER_BITS | sig.others << _OTHERS_AT).to_bytes(
+                (sig.numbers | sig.places << NUMBER_BITS | sig.others << OTHERS_AT).to_bytes(
                     _ANCHOR_BYTES, "little"
                 ),
             )
@@ -533,8 +423,8 @@ class NearIndex:
             for off in range(0, len(value), size):
                 seen, packed = unpack(value, off + _ID)
                 anchors = int.from_bytes(packed, "little")
-                numbers = anchors & _NUMBER_MASK
-                places, others = (anchors >> _NUMBER_BITS) & _PLACE_MASK, anchors >> _OTHERS_AT
+                numbers = anchors & NUMBER_MASK
+                places, others = (anchors >> NUMBER_BITS) & PLACE_MASK, anchors >> OTHERS_AT
                 if now - seen > window:
                     stale += 1
                     continue
@@ -627,57 +517,3 @@ def best(matches: Iterable[Match | None]) -> NearDecision:
     if not found:
         return _NEW
     return NearDecision("near_duplicate", max(found, key=_rank))
-
-
-def probe_chain(item_id: str, sig: Signature, seen: float) -> dict[str, object]:
-    """The near-duplicate probe of one item (schemas/near_probe.schema.json without the item
-    and exact decision the caller adds): every probe key of `sig`, whether to record the item
-    under it (its band keys), and the signature a band partition compares with. It visits the
-    partitions of its keys one after another (see `streams.pipeline.Pipeline.band_stage`)."""
-    keys = list(dict.fromkeys(sig.probes))
-    stored = set(sig.bands)
-    return {
-        "schema_version": 1,
-        "item_id": item_id,
-        "seen": seen,
-        "keys": [key.hex() for key in keys],
-        "record": [key in stored for key in keys],
-        "body": f"{sig.body:x}",
-        "title": f"{sig.title:x}" if sig.title else "",
-        "numbers": sig.numbers,
-        "places": sig.places,
-        "others": sig.others,
-        "best": None,
-    }
-
-
-def probe_signature(message: dict[str, object]) -> Signature:
-    """The part of a signature a band partition needs, from a probe message."""
-    body, title = str(message["body"]), str(message["title"])
-    return Signature(
-        int(body, 16) if body else 0,
-        int(title, 16) if title else 0,
-        int(cast(int, message["numbers"])),
-        int(cast(int, message["places"])),
-        int(cast(int, message["others"])),
-        (),
-        (),
-    )
-
-
-def match_json(match: Match | None) -> dict[str, object] | None:
-    """A match as JSON (schemas/near_probe.schema.json, desk.schema.json)."""
-    if match is None:
-        return None
-    return {"id": match.item_id, "seen": match.seen, "body": match.body, "title": match.title}
-
-
-def better(a: dict[str, object] | None, b: dict[str, object] | None) -> dict[str, object] | None:
-    """The better of two JSON matches: more similar, then more recent (as `best` ranks)."""
-    if a is None or b is None:
-        return a or b
-
-    def rank(m: dict[str, object]) -> tuple[float, float]:
-        return (float(cast(float, m["body"])) + float(cast(float, m["title"])), float(cast(float, m["seen"])))
-
-    return a if rank(a) >= rank(b) else b

@@ -5,18 +5,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.dedup.near import (
-    NearConfig,
-    NearIndex,
-    Signer,
-    _may_nest,
-    _pack,
-    _unsketch,
-    best,
-    guards_pass,
-    similarity,
-    sketch,
-)
+from streams.dedup.anchors import guards_pass, may_nest, sketch, unsketch
+from streams.dedup.near import NearConfig, NearIndex, Signer, _pack, best, similarity
 from streams.dedup.shingles import WORD, Shingler, fold, fold_pair, strip_proclitics, words
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
@@ -135,29 +125,29 @@ def test_anchor_guard_rules() -> None:
 def test_place_sketches_tell_every_pair_of_single_places_apart() -> None:
     # The Bloom masks this replaced merged 1 in 24 such pairs ("truce talks in Mosul" / "in Gaza City").
     names = [f"place-{i}" for i in range(300)]
-    clashes = sum(_may_nest(_places(x), _places(y), 3, 11) for x in names for y in names if x < y)
+    clashes = sum(may_nest(_places(x), _places(y), 3, 11) for x in names for y in names if x < y)
     assert clashes <= 40  # 11-bit hashes: about 22 of 44,850 pairs collide
 
 
 def test_truncated_sketches_still_bound_what_a_set_can_hold() -> None:
     big = [f"p{i}" for i in range(10)]
     full = _places(*big)
-    assert _may_nest(full, _places(*big[:2]), 3, 11)  # a subset always may nest
-    assert _may_nest(full, _places(*big[7:]), 3, 11)
+    assert may_nest(full, _places(*big[:2]), 3, 11)  # a subset always may nest
+    assert may_nest(full, _places(*big[7:]), 3, 11)
     # A set with a place the big one lacks, below the big one's largest kept hash, cannot nest.
-    kept, truncated = _unsketch(full, 3, 11)
+    kept, truncated = unsketch(full, 3, 11)
     assert truncated and len(kept) == 3
 
     def hash_of(name: str) -> int:
-        return min(_unsketch(_places(name), 3, 11)[0])
+        return min(unsketch(_places(name), 3, 11)[0])
 
     outsider = next(
         n for n in (f"x{i}" for i in range(10_000)) if hash_of(n) < max(kept) and hash_of(n) not in kept
     )
-    assert not _may_nest(full, _places(outsider), 3, 11)
+    assert not may_nest(full, _places(outsider), 3, 11)
     # Above the largest kept hash nothing is known: it may be one of the big set's places.
     unknown = next(n for n in (f"y{i}" for i in range(10_000)) if hash_of(n) > max(kept))
-    assert _may_nest(full, _places(unknown), 3, 11)
+    assert may_nest(full, _places(unknown), 3, 11)
 
 
 def test_window_expires_entries() -> None:
