@@ -14,7 +14,8 @@ from streams.alerts.rules import load_rules
 from streams.dedup.desk import desk_key
 from streams.dedup.exact import ExactDedup
 from streams.dedup.identity import content_hash, digest
-from streams.dedup.near import NearIndex, Signer
+from streams.dedup.near import NearIndex
+from streams.dedup.signer import Signer
 from streams.dedup.urls import canonical_url
 from streams.errors import InputError
 from streams.records.inputs import analysed_text

@@ -17,8 +17,9 @@ from streams.alerts.rules import load_rules
 from streams.dedup.desk import Out, claim_message, desk_key, item_message
 from streams.dedup.exact import Decision, ExactDedup, Store
 from streams.dedup.identity import dedup_key
-from streams.dedup.near import ID_BYTES, NearIndex, Signature, Signer
+from streams.dedup.near import ID_BYTES, NearIndex, Signature
 from streams.dedup.probes import better, match_json, probe_chain, probe_signature
+from streams.dedup.signer import Signer
 from streams.records.models import Alert, Item, RawItem, utcnow
 from streams.tagging import Tagger
 

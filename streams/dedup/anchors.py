@@ -1,6 +1,4 @@
-"""Anchors: the numbers, places, countries and actors of an item as tiny set sketches, and the
-guard that keeps two different stories with the same words apart ("kills 12 in Khan Younis" /
-"kills 7 in Rafah")."""
+"""Anchors: numbers, places, countries and actors as tiny set sketches, and the guard they feed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The near-duplicate probe as a Kafka message: an item's band keys and signature on their way
-through the band partitions, and the best match it carries (schemas/near_probe.schema.json)."""
+"""The near-duplicate probe as a Kafka message (schemas/near_probe.schema.json) and its matches."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ to T_0[w_1] ^ T_1[w_2] ^ ... ^ T_{k-1}[w_k] — one xor per 2-shingle, no multip
 simple tabulation is close enough to min-wise independent for MinHash (the labelled set and the
 benchmark's Jaccard check measure it). A text shorter than k words is one shingle, the same xor
 over the words it has. Hashes are stable across processes and machines (band keys go to Kafka).
-(`near.Signer` caches each word's T_0, T_1 on top of `Shingler.tables` for its fast path.)
+(`signer.Signer` caches each word's T_0, T_1 on top of `Shingler.tables` for its fast path.)
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ import tracemalloc
 from collections import Counter
 from functools import cache
 
-from streams.dedup.near import NearConfig, NearIndex, Signature, Signer
+from streams.dedup.near import NearConfig, NearIndex, Signature
 from streams.dedup.shingles import Shingler, fold
+from streams.dedup.signer import Signer
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import Item, Pair, load
 

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streams.dedup.anchors import guards_pass, may_nest, sketch, unsketch
-from streams.dedup.near import NearConfig, NearIndex, Signer, _pack, best, similarity
+from streams.dedup.near import NearConfig, NearIndex, best, similarity
 from streams.dedup.shingles import WORD, Shingler, fold, fold_pair, strip_proclitics, words
+from streams.dedup.signer import Signer, _pack
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
 
@@ -200,7 +201,7 @@ def test_labelled_set_meets_targets() -> None:
 
 
 def _reference_pack(mins: dict[int, int], nbins: int, bits: int) -> int:
-    """The per-bin loop `near._pack` stands for (rotation densification, b-bit lanes): each bin
+    """The per-bin loop `signer._pack` stands for (rotation densification, b-bit lanes): each bin
     keeps the low bits of its minimum, an empty bin those of the next non-empty bin's, wrapping."""
     if not mins:
         return 0
