@@ -23,8 +23,9 @@ Design note (numbers from tests/benchmarks/bench_dedup.py on tests/dedup/data/la
   b-bit signatures.
 - Anchor guard (precision): `sign` takes the tagger's places, countries and actor ids (the
   worker passes Item.places/countries/actors) and the text's numbers, as bottom-k set
-  sketches (`anchors.sketch`: numbers 3 slots of 14 bits, places 3 of 11, countries and actors 2 of 8;
-  exact for small sets). Two items never merge when
+  sketches (`anchors.sketch`: fields of 37 bits for numbers, 34 for places, 20 each for
+  countries and actors, up to 3, 3, 2 and 2 hashes as wide as the field allows — one place
+  gets 31 bits, three 10 each; exact for small sets). Two items never merge when
   both carry numbers and share none, both name countries (or actors) and share none, or their
   places do not nest (neither set holds the other, or only one names a place) — template
   twins ("strike kills 12 in Khan Younis" / "kills 12 in Rafah") differ exactly there. See
@@ -84,8 +85,8 @@ from streams.dedup.anchors import (
 )
 
 ID_BYTES = _ID = 8  # bytes of the item id kept in an entry (the desk key is their hex)
-# seen (u32 s) | anchors (14 bytes): numbers (43-bit sketch) | places (34) << 43 |
-# countries (17) << 77 | actors (17) << 94
+# seen (u32 s) | anchors (14 bytes): numbers (37-bit sketch) | places (34) << 37 |
+# actors (20) << 71 | countries (20) << 91 (see streams/dedup/anchors.py)
 _HEAD = struct.Struct("<I14s")
 _ANCHOR_BYTES = 14
 

@@ -28,8 +28,8 @@ _TOKEN_CACHE = 200_000  # words whose packed terms `Signer` keeps (then it start
 # keys, so state written by another version never meets a signature of this one (its entries
 # would compare as noise): after an upgrade, near-duplicates of items seen before it are missed
 # until the window has turned over (README, "Known limits"). 1: multiply-add shingle chain;
-# 2: simple tabulation and low-bit lanes.
-SIGNATURE_VERSION = 2
+# 2: simple tabulation and low-bit lanes; 3: anchor sketches as wide as their sets allow.
+SIGNATURE_VERSION = 3
 _BAND_SALT = int.from_bytes(
     hashlib.blake2b(
         b"wirewatch near-duplicate band key", digest_size=8, salt=bytes([SIGNATURE_VERSION])

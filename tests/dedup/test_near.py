@@ -1,11 +1,22 @@
 """Near-duplicate signatures, the band index and the policy, on the labelled set."""
 
+import itertools
 import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.dedup.anchors import guards_pass, may_nest, sketch, unsketch
+from streams.dedup.anchors import (
+    NUMBERS,
+    OTHER_BITS,
+    OTHERS,
+    PLACES,
+    guards_pass,
+    may_nest,
+    sketch,
+    unsketch,
+    width,
+)
 from streams.dedup.near import NearConfig, NearIndex, best, similarity
 from streams.dedup.shingles import WORD, Shingler, fold, fold_pair, strip_proclitics, words
 from streams.dedup.signer import Signer, _pack
@@ -102,11 +113,11 @@ def test_template_twin_with_other_numbers_and_place_is_new() -> None:
 
 
 def _places(*names: str) -> int:
-    return sketch(names, 3, 11)
+    return sketch(names, *PLACES)
 
 
 def _others(countries: tuple[str, ...], actors: tuple[str, ...]) -> int:
-    return sketch(countries, 2, 8) << 17 | sketch(actors, 2, 8)
+    return sketch(countries, *OTHERS) << OTHER_BITS | sketch(actors, *OTHERS)
 
 
 def test_anchor_guard_rules() -> None:
@@ -115,7 +126,7 @@ def test_anchor_guard_rules() -> None:
     assert not guards_pass(0, ab, 0, 0, ac, 0)  # neither holds the other
     assert guards_pass(0, ab, 0, 0, ac, 0, strict_places=False)  # overlap is enough
     assert not guards_pass(0, a, 0, 0, 0, 0)  # only one names a place
-    n12, n7, n12_30 = sketch(["12"], 3, 14), sketch(["7"], 3, 14), sketch(["12", "30"], 3, 14)
+    n12, n7, n12_30 = sketch(["12"], *NUMBERS), sketch(["7"], *NUMBERS), sketch(["12", "30"], *NUMBERS)
     assert not guards_pass(n12, 0, 0, n7, 0, 0)  # numbers disjoint
     assert guards_pass(n12_30, 0, 0, n12, 0, 0)  # numbers shared
     assert not guards_pass(0, 0, _others(("SY",), ()), 0, 0, _others(("IQ",), ()))  # countries
@@ -124,31 +135,57 @@ def test_anchor_guard_rules() -> None:
 
 
 def test_place_sketches_tell_every_pair_of_single_places_apart() -> None:
-    # The Bloom masks this replaced merged 1 in 24 such pairs ("truce talks in Mosul" / "in Gaza City").
+    # The Bloom masks this replaced merged 1 in 24 such pairs ("truce talks in Mosul" / "in Gaza
+    # City"); fixed 11-bit slots about 1 in 2,047. One place alone gets 31 bits.
     names = [f"place-{i}" for i in range(300)]
-    clashes = sum(may_nest(_places(x), _places(y), 3, 11) for x in names for y in names if x < y)
-    assert clashes <= 40  # 11-bit hashes: about 22 of 44,850 pairs collide
+    assert not any(may_nest(_places(x), _places(y), *PLACES) for x in names for y in names if x < y)
+    # ...while a set and its superset, of different widths, always nest.
+    assert all(may_nest(_places(x), _places(x, y), *PLACES) for x in names[:50] for y in names[50:100])
+
+
+def test_numbered_series_do_not_collide() -> None:
+    # "talks on Idlib (12)" / "(13)": one number each, 34-bit hashes; two or three numbers share
+    # the field (17 or 11 bits each) and still compare with a single one at the smaller width.
+    single = [sketch([str(n)], *NUMBERS) for n in range(3000)]
+    assert len(set(single)) == 3000
+    assert sum(not guards_pass(a, 0, 0, b, 0, 0) for a, b in itertools.pairwise(single)) == 2999
+    assert guards_pass(sketch(["12", "30", "2024"], *NUMBERS), 0, 0, single[30], 0, 0)
+    assert not guards_pass(sketch(["12", "30", "2024"], *NUMBERS), 0, 0, single[31], 0, 0)
+    assert guards_pass(sketch(["12", "30"], *NUMBERS), 0, 0, sketch(["30", "7"], *NUMBERS), 0, 0)
+
+
+def test_sketch_widths_fit_the_field() -> None:
+    for slots, bits in (NUMBERS, PLACES, OTHERS):
+        field = bits
+        for n in range(0, 6):
+            packed = sketch([f"v{i}" for i in range(n)], slots, bits)
+            assert packed < 1 << field
+            kept, more, w = unsketch(packed, slots, bits)
+            assert len(kept) == min(n, slots) and more == (n > slots)
+            assert list(kept) == sorted(kept)
+            assert w == width(len(kept), slots, bits)
 
 
 def test_truncated_sketches_still_bound_what_a_set_can_hold() -> None:
     big = [f"p{i}" for i in range(10)]
     full = _places(*big)
-    assert may_nest(full, _places(*big[:2]), 3, 11)  # a subset always may nest
-    assert may_nest(full, _places(*big[7:]), 3, 11)
+    assert may_nest(full, _places(*big[:2]), *PLACES)  # a subset always may nest
+    assert may_nest(full, _places(*big[7:]), *PLACES)
     # A set with a place the big one lacks, below the big one's largest kept hash, cannot nest.
-    kept, truncated = unsketch(full, 3, 11)
+    kept, truncated, w = unsketch(full, *PLACES)
     assert truncated and len(kept) == 3
 
     def hash_of(name: str) -> int:
-        return min(unsketch(_places(name), 3, 11)[0])
+        (h,), _, own = unsketch(_places(name), *PLACES)
+        return h >> (own - w)  # the same prefix width as the big set's hashes
 
     outsider = next(
         n for n in (f"x{i}" for i in range(10_000)) if hash_of(n) < max(kept) and hash_of(n) not in kept
     )
-    assert not may_nest(full, _places(outsider), 3, 11)
+    assert not may_nest(full, _places(outsider), *PLACES)
     # Above the largest kept hash nothing is known: it may be one of the big set's places.
     unknown = next(n for n in (f"y{i}" for i in range(10_000)) if hash_of(n) > max(kept))
-    assert may_nest(full, _places(unknown), 3, 11)
+    assert may_nest(full, _places(unknown), *PLACES)
 
 
 def test_window_expires_entries() -> None:
