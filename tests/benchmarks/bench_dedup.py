@@ -26,6 +26,7 @@ import tracemalloc
 from collections import Counter
 from functools import cache
 
+from streams.dedup.anchors import PLACES, width
 from streams.dedup.near import NearConfig, NearIndex, Signature
 from streams.dedup.shingles import Shingler, fold
 from streams.dedup.signer import Signer
@@ -265,8 +266,12 @@ def place_twins() -> list[tuple[tuple[str, str], tuple[str, str]]]:
     return out
 
 
-def twin_merges(config: NearConfig) -> tuple[int, int]:
-    """(place-only twin pairs, how many of them the policy wrongly merges)."""
+def twin_merges(config: NearConfig) -> tuple[int, int, float, float]:
+    """(place-only twin pairs, how many of them the policy wrongly merges, and how many it is
+    expected to merge from the place sketches' hash widths, and with fixed 11-bit slots).
+
+    A twin with k places merges only if the swapped place's hash, at the width a k-place
+    sketch keeps (`anchors.width`), equals one of the other text's k: about k / 2**width."""
     tagger = Tagger.default()
     signer = Signer(config)
 
@@ -276,12 +281,16 @@ def twin_merges(config: NearConfig) -> tuple[int, int]:
         return signer.sign(title, summary, places=tags.places, countries=tags.countries, actors=actors)
 
     merged = 0
+    expected = fixed = 0.0
     twins = place_twins()
     for a, b in twins:
         index = NearIndex({}, WINDOW, config)
         index.decide("a" * 32, sig(*a), 0.0)
         merged += index.decide("b" * 32, sig(*b), 1.0, record=False).kind == "near_duplicate"
-    return len(twins), merged
+        k = min(len(tagger.tag("\n".join(a)).places), PLACES[0])
+        expected += k / 2 ** width(k, *PLACES)
+        fixed += k / (2**11 - 1)
+    return len(twins), merged, expected, fixed
 
 
 def sweep(config: NearConfig) -> None:
@@ -340,9 +349,11 @@ def main() -> None:
         f"  other hash-table draws (seeds 1-8): precision {min(ps):.4f}-{max(ps):.4f} "
         f"(mean {sum(ps) / 8:.4f}), recall {min(rs):.4f}-{max(rs):.4f} (mean {sum(rs) / 8:.4f})"
     )
-    n, merged = twin_merges(config)
+    n, merged, expected, fixed = twin_merges(config)
     print(
-        f"place-only twins (hard negatives built at run time): {n} pairs, {merged} merged ({merged / n:.2%})"
+        f"place-only twins (hard negatives built at run time): {n} pairs, {merged} merged "
+        f"({merged / n:.2%}); expected from the sketch widths {expected:.2f} "
+        f"(fixed 11-bit slots: {fixed:.2f})"
     )
     if not args.no_sweep:
         sweep(config)
