@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import babel
 
+from streams.tagging.cues import CueReader
 from streams.tagging.data import (
     M49,
     CountryExtras,
@@ -17,6 +18,7 @@ from streams.tagging.data import (
     load_countries,
     load_m49,
     load_patterns,
+    load_place_cues,
     load_places,
     load_stoplist,
 )
@@ -27,6 +29,7 @@ from streams.tagging.sources import (
     actor_aliases,
     city_aliases,
     country_aliases,
+    cue_aliases,
     place_aliases,
     trigger_aliases,
 )
@@ -63,10 +66,9 @@ class Gazetteer:
     matcher: PhraseMatcher[Entry]
     m49: M49
     patterns: PatternReader
-    size: int
-    not_after: frozenset[str] = (
-        frozenset()
-    )  # keys of words that cancel a following place  # number of names added (before proclitic expansion)
+    size: int  # number of names added (before proclitic expansion)
+    not_after: frozenset[str] = frozenset()  # keys of words that cancel a following place
+    cues: CueReader | None = None  # reads unlisted places after cue words (بلدة، مخيم)
 
     def regions(self, countries: Iterable[str]) -> tuple[str, ...]:
         """Sorted M49 region, sub-region and intermediate-region names of `countries`."""
@@ -107,6 +109,7 @@ def _build(*, stoplist: bool) -> Gazetteer:
     countries = load_countries()
     patterns = load_patterns()
     stops = load_stoplist()
+    place_cues = load_place_cues()
     if not stoplist:
         stops = dataclasses.replace(stops, stop=())
     aliases: list[Alias] = [
@@ -115,11 +118,14 @@ def _build(*, stoplist: bool) -> Gazetteer:
         *actor_aliases(),
         *city_aliases(places),
         *trigger_aliases(patterns),
+        *cue_aliases(place_cues),
     ]
     extra_guards = {p.name: p.before for p in places}
     reader = PatternReader(patterns, _adjectives(countries))
     not_after = frozenset(phrase_key(w) for w in stops.not_after)
-    return Gazetteer(_compile(aliases, stops, extra_guards), load_m49(), reader, len(aliases), not_after)
+    cues = CueReader(place_cues, patterns.not_names)
+    matcher = _compile(aliases, stops, extra_guards)
+    return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues)
 
 
 def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:
@@ -143,7 +149,7 @@ def _compile(
         if (key, entry) in seen:
             continue
         seen.add((key, entry))
-        if key not in stopped:
+        if key not in stopped or entry.kind == "cue":  # the stop list is for names
             matcher.add(alias.phrase, entry, article=alias.article, proclitics=alias.proclitics)
         elif entry.kind == "place":
             # A stopped place name is still a place right after a word naming its kind.

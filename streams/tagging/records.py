@@ -45,8 +45,9 @@ class Mention:
     """One name found in the text; `text` is exactly `original[start:end]`.
 
     `ref` is the ISO 3166-1 alpha-2 code for a country or demonym, the canonical English
-    name for a sub-national place, and the actor id for an actor. `country` is the
-    country the mention resolves to (null for international actors and disputed places);
+    name for a listed sub-national place (the name's matching key for an unlisted one read
+    after a cue word: بلدة X), and the actor id for an actor. `country` is the country the
+    mention resolves to (null for international actors, disputed and unlisted places);
     `type` is the actor's type and is set for actor mentions only.
     """
 

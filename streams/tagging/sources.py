@@ -15,6 +15,7 @@ import pycountry
 from streams.tagging.data import (
     CountryExtras,
     PatternWords,
+    PlaceCues,
     PlaceRecord,
     Subdivision,
     Trigger,
@@ -25,7 +26,8 @@ from streams.tagging.data import (
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
-EntryKind = Literal["place", "demonym", "actor", "block", "trigger", "after"]
+# "cue": a word naming a kind of settlement (بلدة), read by cues.py; its ref is its key.
+EntryKind = Literal["place", "demonym", "actor", "block", "trigger", "after", "cue"]
 
 # Readings of one piece of text compete by tier, then by (negated) population.
 TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY, TIER_TRIGGER = range(6)
@@ -254,6 +256,12 @@ def trigger_aliases(patterns: PatternWords) -> Iterator[Alias]:
     """Pattern triggers (patterns.yaml): titles, organisation heads, state bodies."""
     for phrase, trigger in patterns.triggers:
         yield Alias(phrase, Entry("trigger", phrase, None, (TIER_TRIGGER, 0), trigger=trigger))
+
+
+def cue_aliases(cues: PlaceCues) -> Iterator[Alias]:
+    """Place cue words (place_cues.yaml), with proclitics (بمدينة) but no article (المدينة)."""
+    for word in (*cues.name_cues, *cues.whole_cues):
+        yield Alias(word, Entry("cue", phrase_key(word), None, (TIER_TRIGGER, 0)))
 
 
 def _letters(name: str) -> int:

@@ -70,6 +70,7 @@ class Tagger:
         gazetteer = self._gazetteer
         names: list[Match[Entry]] = []
         triggers: list[Match[Entry]] = []
+        cues: list[Match[Entry]] = []
         after = False
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
@@ -86,6 +87,8 @@ class Tagger:
                 triggers.append(match)
             elif kind == "after":
                 after = True
+            elif kind == "cue":
+                cues.append(match)
             else:
                 names.append(match)
         groups = _groups(names)
@@ -130,7 +133,8 @@ class Tagger:
         if found_actors:
             taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
-        return self._tags(text, lang, resolved, found_actors, plain_arabic=folded.plain_arabic)
+        cued = self._cued(folded, cues, resolved, found_actors) if cues else []
+        return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
 
     def _cancelled(self, text: str, start: int) -> bool:
         """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
@@ -141,6 +145,35 @@ class Tagger:
         # The last word only: rsplit stops after one cut, where split() would cut them all.
         words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
         return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
+
+    def _cued(
+        self, folded: MatchKey, cues: list[Match[Entry]], resolved: list[Match[Entry]], found: list[Found]
+    ) -> list[Mention]:
+        """Unlisted places named right after a cue word (بلدة بنديرادلي; see cues.py)."""
+        reader = self._gazetteer.cues
+        if reader is None:
+            return []
+        text = folded.original
+        out: list[Mention] = []
+        i, size = 0, len(resolved)  # cues and resolved extents are both in text order
+        for cue in cues:
+            lo = min(cue.start, cue.extent[0])
+            while i < size and resolved[i].extent[1] <= lo:
+                i += 1
+            # A name over the cue or right after it was read already (مدينة الصدر, بلدة صور).
+            if i < size and resolved[i].extent[0] <= cue.end + 1:
+                continue
+            span = reader.read(folded, cue.start, cue.end, cue.payload.ref)
+            if span is None:
+                continue
+            start, end = span
+            if i < size and resolved[i].extent[0] < end:
+                continue
+            if found and any(f.start < end and lo < f.end for f in found):
+                continue
+            surface = text[start:end]
+            out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
+        return out
 
     def _patterns(
         self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[Match[Entry]]
@@ -177,6 +210,7 @@ class Tagger:
         lang: str | None,
         resolved: list[Match[Entry]],
         found: list[Found],
+        cued: list[Mention],
         *,
         plain_arabic: bool = False,
     ) -> Tags:
@@ -221,6 +255,9 @@ class Tagger:
                     countries.add(actor.country)
                 actors[actor.id] = actor
                 mentions.append(_found_mention(text, f))
+        if cued:
+            mentions += cued
+        if found or cued:
             mentions.sort(key=_mention_order)
         return Tags(
             detect_language(text, lang, plain_arabic=plain_arabic),
