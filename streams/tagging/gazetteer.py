@@ -33,7 +33,7 @@ from streams.tagging.sources import (
     place_aliases,
     trigger_aliases,
 )
-from streams.text.matcher import PhraseMatcher, phrase_key
+from streams.text.matcher import PhraseMatcher, clitic_forms, has_article, phrase_key
 
 BLOCK = Entry("block", "", None, (-1, 0))
 # A not_after word (نهر، Lake) in the text: only then can a place be cancelled by one.
@@ -122,10 +122,19 @@ def _build(*, stoplist: bool) -> Gazetteer:
     ]
     extra_guards = {p.name: p.before for p in places}
     reader = PatternReader(patterns, _adjectives(countries))
-    not_after = frozenset(phrase_key(w) for w in stops.not_after)
+    not_after = frozenset(_with_proclitics(stops.not_after))
     cues = CueReader(place_cues, patterns.not_names)
     matcher = _compile(aliases, stops, extra_guards)
     return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues)
+
+
+def _with_proclitics(words: Iterable[str]) -> Iterator[str]:
+    """The keys of `words` and, for Arabic ones, of their proclitic forms (بمطار، ولنهر)."""
+    for word in words:
+        key = phrase_key(word)
+        yield key
+        if _is_arabic(word):
+            yield from (form for form, _ in clitic_forms(key, definite=has_article(word), article=False))
 
 
 def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:
@@ -159,5 +168,5 @@ def _compile(
     for phrase in stoplist.block:
         matcher.add(phrase, BLOCK, article=False)
     for phrase in stoplist.not_after:
-        matcher.add(phrase, AFTER, proclitics=False)
+        matcher.add(phrase, AFTER, article=False)  # with proclitics: بمطار دمشق
     return matcher.build()

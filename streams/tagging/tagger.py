@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from functools import cache
 from itertools import chain
@@ -20,9 +19,7 @@ from streams.text.matcher import Match, longest_non_overlapping, phrase_key
 from streams.text.matchkey import MatchKey
 
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
-_LOOK_BACK = 24
-_AFTER_CHECKED = 0x0700  # see Tagger._maybe_after
-_AFTER_CHECKED_CHAR = chr(_AFTER_CHECKED)
+_BETWEEN_CHECKED = 0x3001  # see Tagger._between
 _REGION_CACHE_SIZE = 4096
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
@@ -47,18 +44,9 @@ class Tagger:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
         self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
-        # Characters below U+0700 (ASCII, Latin, Arabic) a word before a place may end with
-        # and still key to a not_after word: those whose own key is empty (whitespace, a
-        # separator, a deleted mark: "lake-", "نهرِ") or ends with a not_after key's last
-        # letter ("Lake", "LAKE", "بحيرة"), and combining marks (which may compose with the
-        # letter before). Any other such character ends the word's key as its own key does,
-        # so one set lookup rules most places out.
-        finals = {key[-1] for key in gazetteer.not_after}
-        self._maybe_after = frozenset(
-            ch
-            for ch in map(chr, range(_AFTER_CHECKED))
-            if not (key := phrase_key(ch)) or key[-1] in finals or unicodedata.combining(ch)
-        )
+        # Characters between a not_after word and a place that the key drops or folds into
+        # the space between words: whitespace, separators, deleted marks ("lake -", "نهرِ").
+        self._between = frozenset(ch for ch in map(chr, range(_BETWEEN_CHECKED)) if not phrase_key(ch))
 
     @classmethod
     def default(cls) -> Tagger:
@@ -71,7 +59,7 @@ class Tagger:
         names: list[Match[Entry]] = []
         triggers: list[Match[Entry]] = []
         cues: list[Match[Entry]] = []
-        after = False
+        after: list[int] = []  # ends of the not_after words found (نهر، مطار)
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -86,14 +74,14 @@ class Tagger:
             if kind == "trigger":
                 triggers.append(match)
             elif kind == "after":
-                after = True
+                after.append(match.end)
             elif kind == "cue":
                 cues.append(match)
             else:
                 names.append(match)
         groups = _groups(names)
         # Places are checked for a not_after word before them only if the text has one.
-        not_after = after and gazetteer.not_after
+        not_after = bool(after)
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -106,7 +94,7 @@ class Tagger:
                 kind = entry.kind
                 if kind == "block":
                     continue
-                if kind == "place" and not_after and self._cancelled(text, match.extent[0]):
+                if kind == "place" and not_after and self._cancelled(text, match.extent[0], after):
                     continue
                 if entry.country:
                     context.add(entry.country)
@@ -118,7 +106,7 @@ class Tagger:
                 if (
                     not_after
                     and any(e.kind == "place" for e in payloads)
-                    and self._cancelled(text, group[0].extent[0])
+                    and self._cancelled(text, group[0].extent[0], after)
                 ):
                     continue
                 countries = {e.country for e in payloads}
@@ -136,15 +124,21 @@ class Tagger:
         cued = self._cued(folded, cues, resolved, found_actors) if cues else []
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
 
-    def _cancelled(self, text: str, start: int) -> bool:
-        """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name."""
+    def _cancelled(self, text: str, start: int, after: list[int]) -> bool:
+        """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name.
+
+        `after` holds the ends of the not_after words the automaton found: the place must
+        follow one with only whitespace, separators or marks between (at least one space).
+        """
         if not start or not text[start - 1].isspace():
             return False
-        if start >= 2 and text[start - 2] < _AFTER_CHECKED_CHAR and text[start - 2] not in self._maybe_after:
-            return False
-        # The last word only: rsplit stops after one cut, where split() would cut them all.
-        words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
-        return bool(words) and phrase_key(words[-1]) in self._gazetteer.not_after
+        between = self._between
+        start -= 1
+        while start not in after:  # back over the space and anything else between
+            if not start or text[start - 1] not in between:
+                return False
+            start -= 1
+        return True
 
     def _cued(
         self, folded: MatchKey, cues: list[Match[Entry]], resolved: list[Match[Entry]], found: list[Found]

@@ -212,6 +212,15 @@ def test_actor_types_and_countries(tagger: Tagger) -> None:
         ("وصل الوفد إلى مدريد", ("ES",)),
         ("Lake Chad is shrinking", ()),
         ("Chad and the lake region", ("TD",)),
+        # facilities named after their city, with proclitics on the word before
+        ("هبطت الطائرة بمطار دمشق الدولي", ()),
+        ("ارتفع مؤشر سوق دبي المالي", ()),
+        ("عبرت السفينة قناة السويس", ()),
+        ("محاضرة في جامعة القاهرة عن مصر", ("EG",)),  # مصر itself still counts
+        # between the word and the place: marks, runs of spaces, quotes (the key drops them)
+        ("فيضان نهرِ  النيجر", ()),
+        ('مباراة على ملعب " الإمارات " أمس', ()),
+        ("فيضان نهر، النيجر يغمر القرى", ("NE",)),  # punctuation ends the name
     ],
 )
 def test_a_word_before_a_place_can_make_it_another_name(
