@@ -21,6 +21,8 @@ from streams.text.matchkey import MatchKey
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _BETWEEN_CHECKED = 0x3001  # see Tagger._between
 _REGION_CACHE_SIZE = 4096
+_MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
+_ARTICLE = "ال"
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
 
@@ -98,6 +100,16 @@ class Tagger:
                     continue
                 if entry.country:
                     context.add(entry.country)
+                if (
+                    kind == "demonym"
+                    and match.normalized[-1] == _MASCULINE_NISBA
+                    and resolved
+                    and _names_a_club(text, resolved[-1], match)
+                ):
+                    # A club named after its city (برشلونة الإسباني): no place.
+                    if ambiguous and ambiguous[-1][0] == len(resolved) - 1:
+                        ambiguous.pop()
+                    resolved.pop()
                 resolved.append(match)
             else:
                 payloads = [m.payload for m in group]
@@ -272,6 +284,22 @@ class Tagger:
                 self._region_cache.clear()
             self._region_cache[key] = regions
         return regions
+
+
+def _names_a_club(text: str, place: Match[Entry], nisba: Match[Entry]) -> bool:
+    """A place name right before a country's masculine nisba (برشلونة الإسباني، قطر القطري،
+    هامبورغ الألماني) names a club: a city or a country without the article is feminine in
+    Arabic, so a masculine adjective there agrees with an unnamed نادي/فريق, not the place.
+    Names with the article may be masculine themselves (الجولان السوري) and are kept.
+    """
+    if place.payload.kind != "place" or nisba.extent[0] != nisba.start:
+        return False
+    gap = text[place.end : nisba.start]
+    if not gap.isspace():
+        return False
+    key = place.normalized
+    # ل + ال keeps one lam in the key (للمغرب -> لمغرب): definite too.
+    return not key.startswith(_ARTICLE) and not (key[0] == "ل" and place.start > place.extent[0])
 
 
 def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:

@@ -227,3 +227,20 @@ def test_a_word_before_a_place_can_make_it_another_name(
     tagger: Tagger, text: str, countries: tuple[str, ...]
 ) -> None:
     assert tagger.tag(text).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("فاز برشلونة الإسباني على ضيفه", []),  # a club: the adjective is masculine
+        ("تعادل قطر القطري مع ضيفه", []),
+        ("خسر فريق برشلونة أمام ضيفه", []),  # فريق is a not_after word
+        ("وصل الوفد إلى برشلونة الإسبانية", ["Barcelona"]),  # the city: feminine
+        ("في الجولان السوري المحتل", ["Golan Heights"]),  # a definite name may be masculine
+        ("بين برشلونة، الإسباني", ["Barcelona"]),  # punctuation between: no agreement read
+    ],
+)
+def test_a_place_before_a_masculine_nisba_names_a_club(tagger: Tagger, text: str, places: list[str]) -> None:
+    tags = tagger.tag(text)
+    assert [m.ref for m in tags.mentions if m.kind == "place"] == places
+    assert all(m.kind == "demonym" for m in tags.mentions if m.kind != "place")
