@@ -6,8 +6,12 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TextIO
 
+import yaml
+
+from streams.errors import ConfigError
 from streams.tagging import Mention, Tagger
 
 # Gold classes (NewsFANE's fine-grained taxonomy; the English set uses the same names) and
@@ -50,6 +54,19 @@ NEUTRAL: frozenset[tuple[str, str]] = frozenset({("organisation", "Building-Grou
 Span = tuple[int, int]  # token indices [start, end)
 
 
+def _territories() -> frozenset[str]:
+    """ISO 3166-1 codes of entries that are not sovereign states (data/territories.yaml)."""
+    raw = resources.files("streams.evaluation").joinpath("data", "territories.yaml").read_text("utf-8")
+    codes = yaml.safe_load(raw).get("territories")
+    if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) == 2 for c in codes):
+        raise ConfigError("evaluation data territories.yaml: expected a list of ISO 3166-1 codes")
+    return frozenset(codes)
+
+
+# Places with an ISO code that score as places but not as Nation (Hong Kong, Puerto Rico).
+TERRITORIES = _territories()
+
+
 @dataclass(frozen=True, slots=True)
 class Doc:
     """One text with its tokens' character offsets and its gold entities as token spans."""
@@ -69,8 +86,8 @@ def predicted_group(mention: Mention) -> str | None:
 
 
 def is_nation(mention: Mention) -> bool:
-    """A place mention naming a whole country (its ref is the ISO code)."""
-    return mention.kind == "place" and mention.ref == mention.country
+    """A place mention naming a nation state: its ref is the ISO code, not a territory's."""
+    return mention.kind == "place" and mention.ref == mention.country and mention.ref not in TERRITORIES
 
 
 def token_span(doc: Doc, start: int, end: int) -> Span:
