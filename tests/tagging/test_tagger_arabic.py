@@ -118,6 +118,9 @@ def test_seed_offsets(seed_tags: Tags, seed_text: str) -> None:
         "أكد أن السلطات المحلية في المدينة اتخذت إجراءات",
         # Subdivisions named by a plain word (Al Asimah, Ad Dakhiliyah, Al Sharqia, Fars).
         "قال وزير الداخلية في العاصمة إن المنطقة الشرقية والجنوب هادئة وفارس عاد",
+        # Everyday words: stems from, meanings, on the table, housewives, broke, found him.
+        "الخلاف ينبع من معان كثيرة والاقتراح مطروح أمام ربات البيوت",
+        "كسرت الشرطة الباب بعد أن وجده الحارس مغلقا",
     ],
 )
 def test_no_false_places(tagger: Tagger, text: str) -> None:
