@@ -22,6 +22,8 @@ _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _BETWEEN_CHECKED = 0x3001  # see Tagger._between
 _REGION_CACHE_SIZE = 4096
 _MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
+_FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
+_LOOK_BACK = 24  # characters read back for the word before a name
 _ARTICLE = "ال"
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
@@ -127,7 +129,15 @@ class Tagger:
                 ambiguous.append((len(resolved), group))
                 resolved.append(group[0])
         for i, group in ambiguous:
-            entry = _choose([m.payload for m in group], context)
+            payloads = [m.payload for m in group]
+            entry = _choose(payloads, context)
+            # السعودية is Saudi Arabia, or "Saudi" after a feminine noun (العاصمة السعودية).
+            if (
+                entry.kind == "place"
+                and any(e.kind == "demonym" for e in payloads)
+                and self._agrees_as_adjective(text, group[0])
+            ):
+                entry = next(e for e in payloads if e.kind == "demonym")
             resolved[i] = next(m for m in group if m.payload is entry)
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         if found_actors:
@@ -151,6 +161,23 @@ class Tagger:
                 return False
             start -= 1
         return True
+
+    def _agrees_as_adjective(self, text: str, match: Match[Entry]) -> bool:
+        """A name that is also a feminine nisba (السعودية) reads as the adjective right after a
+        definite feminine or plural noun it agrees with (العاصمة السعودية، المحادثات الإسرائيلية
+        السعودية); after a masculine one it is the country (زار الوفد السعودية)."""
+        start = match.extent[0]
+        if start != match.start or start < 2 or not text[start - 1].isspace():
+            return False
+        words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
+        if not words:
+            return False
+        key = phrase_key(words[-1])
+        return (
+            key.startswith(_ARTICLE)
+            and key.endswith(_FEMININE_ENDINGS)
+            and key not in self._gazetteer.patterns.name_stop  # التي، الذين
+        )
 
     def _cued(
         self, folded: MatchKey, cues: list[Match[Entry]], resolved: list[Match[Entry]], found: list[Found]

@@ -247,3 +247,31 @@ def test_a_place_before_a_masculine_nisba_names_a_club(tagger: Tagger, text: str
     tags = tagger.tag(text)
     assert [m.ref for m in tags.mentions if m.kind == "place"] == places
     assert all(m.kind == "demonym" for m in tags.mentions if m.kind != "place")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("افتتح معلم في العاصمة السعودية", "demonym"),  # agrees with العاصمة: "Saudi"
+        ("تعثرت المحادثات الإسرائيلية السعودية", "demonym"),  # a plural noun
+        ("زار الوفد السعودية أمس", "place"),  # الوفد is masculine: the country
+        ("وصل الرئيس إلى السعودية", "place"),  # إلى is no noun
+        ("العلاقات بين مصر والسعودية", "place"),
+    ],
+)
+def test_a_name_that_is_also_a_nisba_agrees_as_one(tagger: Tagger, text: str, kind: str) -> None:
+    mention = next(m for m in tagger.tag(text).mentions if m.text.endswith("السعودية"))
+    assert (mention.kind, mention.country) == (kind, "SA")
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("توتر في بحر الصين الجنوبي", ()),  # a sea named after a country
+        ("Storm over the Gulf of Mexico", ()),
+        ("ولد في ألمانيا الشرقية سابقا", ()),  # a state of the past: no country
+        ("وصل الوفد إلى الصين وألمانيا", ("CN", "DE")),
+    ],
+)
+def test_names_that_contain_a_country(tagger: Tagger, text: str, countries: tuple[str, ...]) -> None:
+    assert tagger.tag(text).countries == countries
