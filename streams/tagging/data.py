@@ -93,6 +93,7 @@ class StopList:
     block: tuple[str, ...]
     guards: tuple[str, ...]
     not_after: tuple[str, ...] = ()
+    context_only: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +170,7 @@ def load_stoplist() -> StopList:
         where = f"stoplist.yaml {section}"
         return _names(body.get("ar"), where) + _names(body.get("en"), where)
 
-    return StopList(both("stop"), both("block"), both("guards"), both("not_after"))
+    return StopList(both("stop"), both("block"), both("guards"), both("not_after"), both("context_only"))
 
 
 def load_m49() -> M49:

@@ -149,6 +149,7 @@ def _compile(
 ) -> PhraseMatcher[Entry]:
     matcher: PhraseMatcher[Entry] = PhraseMatcher()
     stopped = {phrase_key(s) for s in stoplist.stop}
+    context_only = {phrase_key(s) for s in stoplist.context_only}
     guards_ar = [g for g in stoplist.guards if _is_arabic(g)]
     guards_en = [g for g in stoplist.guards if not _is_arabic(g)]
     seen: set[tuple[str, Entry]] = set()
@@ -158,7 +159,10 @@ def _compile(
         if (key, entry) in seen:
             continue
         seen.add((key, entry))
-        if key not in stopped or entry.kind == "cue":  # the stop list is for names
+        if key in context_only and entry.kind == "place":
+            bare = dataclasses.replace(entry, context_only=True)
+            matcher.add(alias.phrase, bare, article=alias.article, proclitics=alias.proclitics)
+        if (key not in stopped and key not in context_only) or entry.kind == "cue":  # names only
             matcher.add(alias.phrase, entry, article=alias.article, proclitics=alias.proclitics)
         elif entry.kind == "place":
             # A stopped place name is still a place right after a word naming its kind.

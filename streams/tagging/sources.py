@@ -102,6 +102,8 @@ class Entry:
     actor: Actor | None = None
     case: Literal["upper", "title"] | None = None  # required case of English text
     trigger: Trigger | None = None  # a pattern's trigger word (title, organisation head)
+    # Read only where the text names the reading's country (stoplist.yaml context_only).
+    context_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

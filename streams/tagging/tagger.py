@@ -100,6 +100,10 @@ class Tagger:
                     continue
                 if kind == "place" and not_after and self._cancelled(text, match.extent[0], after):
                     continue
+                if entry.context_only:  # decided once the context is known
+                    ambiguous.append((len(resolved), group))
+                    resolved.append(match)
+                    continue
                 if entry.country:
                     context.add(entry.country)
                 if (
@@ -124,12 +128,16 @@ class Tagger:
                 ):
                     continue
                 countries = {e.country for e in payloads}
-                if len(countries) == 1 and None not in countries:
+                if len(countries) == 1 and None not in countries and not payloads[0].context_only:
                     context.update(c for c in countries if c)
                 ambiguous.append((len(resolved), group))
                 resolved.append(group[0])
+        dropped: list[int] = []
         for i, group in ambiguous:
             payloads = [m.payload for m in group]
+            if payloads[0].context_only and not any(e.country in context for e in payloads):
+                dropped.append(i)  # عمان with neither Jordan nor Oman named: no reading
+                continue
             entry = _choose(payloads, context)
             # السعودية is Saudi Arabia, or "Saudi" after a feminine noun (العاصمة السعودية).
             if (
@@ -139,6 +147,8 @@ class Tagger:
             ):
                 entry = next(e for e in payloads if e.kind == "demonym")
             resolved[i] = next(m for m in group if m.payload is entry)
+        if dropped:
+            resolved = [m for i, m in enumerate(resolved) if i not in dropped]
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         if found_actors:
             taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))

@@ -275,3 +275,20 @@ def test_a_name_that_is_also_a_nisba_agrees_as_one(tagger: Tagger, text: str, ki
 )
 def test_names_that_contain_a_country(tagger: Tagger, text: str, countries: tuple[str, ...]) -> None:
     assert tagger.tag(text).countries == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("وصل الملك إلى عمان قادما من الأردن", [("Amman", "JO"), ("JO", "JO")]),
+        ("في العاصمة الأردنية عمان", [("Amman", "JO")]),  # a demonym names the country too
+        ("وصل الوزير إلى عمان ثم مسقط", [("OM", "OM"), ("Muscat", "OM")]),
+        ("غارات على سلطنة عمان", [("OM", "OM")]),  # the guard word decides alone
+        ("عقد الاجتماع في عمان", []),  # no country named: no reading
+    ],
+)
+def test_a_context_only_name_needs_its_country_named(
+    tagger: Tagger, text: str, places: list[tuple[str, str]]
+) -> None:
+    tags = tagger.tag(text)
+    assert [(m.ref, m.country) for m in tags.mentions if m.kind == "place"] == places
