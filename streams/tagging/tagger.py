@@ -21,6 +21,7 @@ from streams.text.matchkey import MatchKey
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
 _BETWEEN_CHECKED = 0x3001  # see Tagger._between
 _REGION_CACHE_SIZE = 4096
+_NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 _MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
 _FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
 _LOOK_BACK = 24  # characters read back for the word before a name
@@ -75,14 +76,14 @@ class Tagger:
                 if case == "title" and not surface[:1].isupper():
                     continue
             kind = entry.kind
-            if kind == "trigger":
+            if kind in _NAME_KINDS:  # nearly every match: one set lookup
+                names.append(match)
+            elif kind == "trigger":
                 triggers.append(match)
             elif kind == "after":
                 after.append(match.end)
-            elif kind == "cue":
+            else:  # "cue"
                 cues.append(match)
-            else:
-                names.append(match)
         groups = _groups(names)
         # Places are checked for a not_after word before them only if the text has one.
         not_after = bool(after)
@@ -96,26 +97,27 @@ class Tagger:
                 match = group[0]
                 entry = match.payload
                 kind = entry.kind
-                if kind == "block":
-                    continue
-                if kind == "place" and not_after and self._cancelled(text, match.extent[0], after):
-                    continue
-                if entry.context_only:  # decided once the context is known
-                    ambiguous.append((len(resolved), group))
-                    resolved.append(match)
+                if kind == "place":  # the most frequent kind: one comparison
+                    if not_after and self._cancelled(text, match.extent[0], after):
+                        continue
+                    if entry.context_only:  # decided once the context is known
+                        ambiguous.append((len(resolved), group))
+                        resolved.append(match)
+                        continue
+                elif kind == "demonym":
+                    if (
+                        match.normalized[-1] == _MASCULINE_NISBA
+                        and resolved
+                        and _names_a_club(text, resolved[-1], match)
+                    ):
+                        # A club named after its city (برشلونة الإسباني): no place.
+                        if ambiguous and ambiguous[-1][0] == len(resolved) - 1:
+                            ambiguous.pop()
+                        resolved.pop()
+                elif kind == "block":
                     continue
                 if entry.country:
                     context.add(entry.country)
-                if (
-                    kind == "demonym"
-                    and match.normalized[-1] == _MASCULINE_NISBA
-                    and resolved
-                    and _names_a_club(text, resolved[-1], match)
-                ):
-                    # A club named after its city (برشلونة الإسباني): no place.
-                    if ambiguous and ambiguous[-1][0] == len(resolved) - 1:
-                        ambiguous.pop()
-                    resolved.pop()
                 resolved.append(match)
             else:
                 payloads = [m.payload for m in group]
