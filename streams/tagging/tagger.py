@@ -25,6 +25,23 @@ _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 _MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
 _FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
 _LOOK_BACK = 24  # characters read back for the word before a name
+# Keys of words with the article's letters that are no nouns: relative pronouns, إلى، إلا، الآن.
+_NOT_NOUNS = frozenset(
+    {
+        "التي",
+        "الذي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللذان",
+        "اللتان",
+        "اللاتي",
+        "اللواتي",
+        "الي",
+        "الا",
+        "الان",
+    }
+)
 _ARTICLE = "ال"
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
@@ -185,11 +202,7 @@ class Tagger:
         if not words:
             return False
         key = phrase_key(words[-1])
-        return (
-            key.startswith(_ARTICLE)
-            and key.endswith(_FEMININE_ENDINGS)
-            and key not in self._gazetteer.patterns.name_stop  # التي، الذين
-        )
+        return key.startswith(_ARTICLE) and key.endswith(_FEMININE_ENDINGS) and key not in _NOT_NOUNS
 
     def _cued(
         self, folded: MatchKey, cues: list[Match[Entry]], resolved: list[Match[Entry]], found: list[Found]

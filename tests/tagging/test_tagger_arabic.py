@@ -255,6 +255,7 @@ def test_a_place_before_a_masculine_nisba_names_a_club(tagger: Tagger, text: str
     [
         ("افتتح معلم في العاصمة السعودية", "demonym"),  # agrees with العاصمة: "Saudi"
         ("تعثرت المحادثات الإسرائيلية السعودية", "demonym"),  # a plural noun
+        ("أعلنت الحكومة السعودية التي", "actor"),  # then a state body reads it (Saudi government)
         ("زار الوفد السعودية أمس", "place"),  # الوفد is masculine: the country
         ("وصل الرئيس إلى السعودية", "place"),  # إلى is no noun
         ("العلاقات بين مصر والسعودية", "place"),
