@@ -94,6 +94,7 @@ class StopList:
     guards: tuple[str, ...]
     not_after: tuple[str, ...] = ()
     context_only: tuple[str, ...] = ()
+    subdivision_guards: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,14 @@ def load_stoplist() -> StopList:
         where = f"stoplist.yaml {section}"
         return _names(body.get("ar"), where) + _names(body.get("en"), where)
 
-    return StopList(both("stop"), both("block"), both("guards"), both("not_after"), both("context_only"))
+    return StopList(
+        both("stop"),
+        both("block"),
+        both("guards"),
+        both("not_after"),
+        both("context_only"),
+        both("subdivision_guards"),
+    )
 
 
 def load_m49() -> M49:

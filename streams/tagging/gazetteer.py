@@ -159,6 +159,10 @@ def _compile(
         if (key, entry) in seen:
             continue
         seen.add((key, entry))
+        if alias.guarded:
+            for guard in stoplist.subdivision_guards:
+                matcher.add(alias.phrase, entry, before=guard)
+            continue
         if key in context_only and entry.kind == "place":
             bare = dataclasses.replace(entry, context_only=True)
             matcher.add(alias.phrase, bare, article=alias.article, proclitics=alias.proclitics)

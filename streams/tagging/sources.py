@@ -114,6 +114,7 @@ class Alias:
     entry: Entry
     article: bool = False  # add ال: Arabic adjectives (demonyms) take it, names don't
     proclitics: bool = True
+    guarded: bool = False  # read only after a subdivision guard (ولاية أيوا; stoplist.yaml)
 
 
 def _clean_cldr(name: str) -> str | None:
@@ -219,10 +220,13 @@ def subdivision_aliases(
         elsewhere = max((n for c, n in named_by.items() if c != sub.country), default=0)
         taken = taken or sub.country in named_by or elsewhere >= _BIG_CITY_POPULATION
         long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
-        if not taken and letters >= _MIN_KEY_LETTERS and long_enough:
+        if not taken and letters >= _MIN_KEY_LETTERS:
             # Outside the focus region without proclitic forms: they would cost a quarter of
-            # a second and 25 MB of load for the few foreign provinces written with one.
-            yield Alias(sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS)
+            # a second and 25 MB of load for the few foreign provinces written with one. Short
+            # names there only after a word naming their kind (ولاية أيوا، ولاية يوتا).
+            yield Alias(
+                sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS, guarded=not long_enough
+            )
         if _english_subdivision(sub, english_names, curated_keys, countries):
             yield Alias(sub.name, entry)
 

@@ -294,3 +294,9 @@ def test_a_context_only_name_needs_its_country_named(
 ) -> None:
     tags = tagger.tag(text)
     assert [(m.ref, m.country) for m in tags.mentions if m.kind == "place"] == places
+
+
+def test_short_foreign_subdivisions_need_a_word_for_their_kind(tagger: Tagger) -> None:
+    tags = tagger.tag("فاز في ولاية أيوا ثم بولاية يوتا")
+    assert [(m.ref, m.country) for m in tags.mentions] == [("Iowa", "US"), ("Utah", "US")]
+    assert tagger.tag("قال إن أيوا ويوتا").mentions == ()  # short names alone are not read
