@@ -17,6 +17,10 @@ _LETTERS = re.compile(r"[\u0621-\u064a]+")  # Arabic letters only (keys carry no
 _KEY_WORDS = re.compile(
     r" ([^\W\d_]+)(?![\w\u0640\u064b-\u065f\u0670])(?: ([^\W\d_]+)(?![\w\u0640\u064b-\u065f\u0670]))?"
 )
+# After a dual cue's first name: و, standing apart or attached, then the second name.
+_AND_WORDS = re.compile(
+    r" و ?([^\W\d_]+)(?![\w\u0640\u064b-\u065f\u0670])(?: ([^\W\d_]+)(?![\w\u0640\u064b-\u065f\u0670]))?"
+)
 # A word opening with ل and the article (للاجئين "for refugees") is a preposition's object.
 _PREPOSITION_ARTICLE = "لل"
 _ARTICLE = "ال"
@@ -36,37 +40,55 @@ class CueReader:
 
     def __init__(self, cues: PlaceCues, not_names: frozenset[str]) -> None:
         self._whole = frozenset(phrase_key(w) for w in cues.whole_cues)
+        self._pairs = frozenset(phrase_key(w) for w in cues.pair_cues)
         self._heads = cues.name_heads
         self._not_names = cues.not_names | not_names
 
-    def read(self, folded: MatchKey, cue_start: int, cue_end: int, cue_key: str) -> tuple[int, int] | None:
-        """The span of the place named after the cue word at [cue_start, cue_end), if any.
+    def read(self, folded: MatchKey, cue_start: int, cue_end: int, cue_key: str) -> list[tuple[int, int]]:
+        """The spans of the places named after the cue word at [cue_start, cue_end), if any.
 
-        The span covers the name, and the cue word too for cues that are part of the name
-        (حي العباسية); None if no name follows.
+        A span covers the name, and the cue word too for cues that are part of the name (حي
+        العباسية). A dual cue names two places, the second after و (بلدتي الباذان وطلوزة).
         """
+        words = self._words(folded, cue_end, _KEY_WORDS)
+        name = self._name(words)
+        if name is None:
+            return []
+        start, end = name
+        spans = [((cue_start if cue_key in self._whole else start), end)]
+        if cue_key in self._pairs:
+            second = self._name(self._words(folded, end, _AND_WORDS))
+            if second is not None:
+                spans.append(second)
+        return spans
+
+    @staticmethod
+    def _words(folded: MatchKey, pos: int, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+        """The (start, end, key) of the two words `pattern` reads at `pos` (fewer if not)."""
         if folded.is_identity:
             # Key offsets are original offsets (the usual case): read the words off the key.
-            words = _KEY_WORDS.match(folded.key, cue_end)
-            if words is None:
-                return None
-            spans = [words.span(1), words.span(2)]
-            keys = [words.group(1), words.group(2) or ""]
-        else:
-            text = folded.original
-            run = glued_run(_MAX_WORDS).match(text, cue_end, cue_end + WINDOW)
-            if run is None:
-                return None
-            spans = [run.span(1), run.span(2)]
-            keys = [phrase_key(text[s:e]) if s >= 0 else "" for s, e in spans]
-        start, end = spans[0]
-        if not self._is_name(keys[0]):
+            found = pattern.match(folded.key, pos)
+            if found is None:
+                return []
+            return [(*found.span(i), found.group(i)) for i in (1, 2) if found.start(i) >= 0]
+        if pattern is not _KEY_WORDS:
+            return []  # the second name of a pair only where the key is the text (nearly always)
+        text = folded.original
+        run = glued_run(_MAX_WORDS).match(text, pos, pos + WINDOW)
+        if run is None:
+            return []
+        return [(s, e, phrase_key(text[s:e])) for s, e in run.regs[1:] if s >= 0]
+
+    def _name(self, words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+        """The span of the name the words start with: one word, or a name head and the next."""
+        if not words or not self._is_name(words[0][2]):
             return None
-        if keys[0] in self._heads:
-            if not self._is_name(keys[1]):
+        start, end, key = words[0]
+        if key in self._heads:
+            if len(words) < _MAX_WORDS or not self._is_name(words[1][2]):
                 return None
-            end = spans[1][1]
-        return (cue_start if cue_key in self._whole else start), end
+            end = words[1][1]
+        return start, end
 
     def _is_name(self, key: str) -> bool:
         return (

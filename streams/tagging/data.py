@@ -270,6 +270,7 @@ class PlaceCues:
 
     name_cues: tuple[str, ...]  # the mention is the name after the cue (بلدة X -> X)
     whole_cues: tuple[str, ...]  # the mention takes the cue in too (حي X -> حي X)
+    pair_cues: tuple[str, ...]  # dual cues, naming two places (بلدتي X وY)
     name_heads: frozenset[str]  # keys of first words of two-word names (كفر، بيت)
     not_names: frozenset[str]  # keys of words that follow a cue without naming a place
 
@@ -278,15 +279,19 @@ def load_place_cues() -> PlaceCues:
     """Place cue words, two-word name heads and the words that are no names (place_cues.yaml)."""
     data = _load("place_cues.yaml")
     spans: dict[str, tuple[str, ...]] = {"name": (), "cue": ()}
+    pairs: tuple[str, ...] = ()
     for group in (data.get("cues") or {}).get("ar") or []:
         where = "place_cues.yaml cues"
         span = group.get("span") if isinstance(group, dict) else None
         if span not in spans:
             raise ConfigError(f"tagging data {where}: each group needs span: name or span: cue")
-        spans[span] += _names(group.get("words"), where)
+        words = _names(group.get("words"), where)
+        spans[span] += words
+        if group.get("pair", False) is True:
+            pairs += words
 
     def keys(section: str) -> frozenset[str]:
         body = data.get(section) or {}
         return frozenset(phrase_key(w) for w in _names(body.get("ar"), f"place_cues.yaml {section}"))
 
-    return PlaceCues(spans["name"], spans["cue"], keys("name_heads"), keys("not_names"))
+    return PlaceCues(spans["name"], spans["cue"], pairs, keys("name_heads"), keys("not_names"))

@@ -221,16 +221,16 @@ class Tagger:
             # A name over the cue or right after it was read already (مدينة الصدر, بلدة صور).
             if i < size and resolved[i].extent[0] <= cue.end + 1:
                 continue
-            span = reader.read(folded, cue.start, cue.end, cue.payload.ref)
-            if span is None:
-                continue
-            start, end = span
-            if i < size and resolved[i].extent[0] < end:
-                continue
-            if found and any(f.start < end and lo < f.end for f in found):
-                continue
-            surface = text[start:end]
-            out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
+            for start, end in reader.read(folded, cue.start, cue.end, cue.payload.ref):
+                while i < size and resolved[i].extent[1] <= start:
+                    i += 1
+                if i < size and resolved[i].extent[0] < end:
+                    break  # a name read already: this one, and any after it, are no cue's
+                if found and any(f.start < end and lo < f.end for f in found):
+                    break
+                surface = text[start:end]
+                out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
+                lo = end  # the second name of a pair: checked from the first's end
         return out
 
     def _patterns(

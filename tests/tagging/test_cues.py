@@ -29,6 +29,8 @@ def test_the_names_used_are_unlisted(tagger: Tagger) -> None:
         (f"وفي مخيم {OTHER} جنوبا", OTHER),
         (f"نزح السكان من قرية {VILLAGE}", VILLAGE),
         (f"اقتحمت القوات بلدتي {VILLAGE} و{OTHER}", VILLAGE),
+        (f"اقتحمت القوات بلدتي {VILLAGE} و{OTHER}", OTHER),  # a dual names two places
+        (f"بين مخيمي {VILLAGE} و {OTHER} جنوبا", OTHER),
         (f"وصلوا إلى ضاحية {VILLAGE} شمالا", VILLAGE),
         # with proclitics on the cue
         (f"انفجار بمدينة {VILLAGE} صباحا", VILLAGE),
@@ -38,6 +40,7 @@ def test_the_names_used_are_unlisted(tagger: Tagger) -> None:
         ("في قرية بني زرزور غربا", "بني زرزور"),
         # a neighbourhood is named with its cue word
         (f"اشتباكات في حي {OTHER} بالمدينة", f"حي {OTHER}"),
+        (f"ولد في حارة {OTHER} القديمة", f"حارة {OTHER}"),
     ],
 )
 def test_unlisted_place_after_cue(tagger: Tagger, text: str, expected: str) -> None:
@@ -66,6 +69,14 @@ def test_no_place_without_a_name_after_the_cue(tagger: Tagger, text: str) -> Non
     assert places(tagger, text) == []
 
 
+def test_a_pair_reads_its_second_name_only_when_it_is_one(tagger: Tagger) -> None:
+    # A listed second name keeps its own reading; a function word after و is no name;
+    # a single cue reads no second name.
+    assert places(tagger, f"بلدتي {VILLAGE} وحلب") == [(VILLAGE, None), ("حلب", "SY")]
+    assert places(tagger, f"بلدتي {VILLAGE} والتي") == [(VILLAGE, None)]
+    assert places(tagger, f"بلدة {VILLAGE} و{OTHER}") == [(VILLAGE, None)]
+
+
 def test_listed_names_keep_their_reading(tagger: Tagger) -> None:
     # The gazetteer read them already: one mention each, with its country.
     assert places(tagger, "قصف على مدينة حلب") == [("حلب", "SY")]
@@ -90,6 +101,7 @@ def test_english_text_has_no_cue_reading(tagger: Tagger) -> None:
 def test_data_file_loads_and_keeps_its_sections_apart() -> None:
     cues = load_place_cues()
     assert "بلدة" in cues.name_cues and "حي" in cues.whole_cues
+    assert "بلدتي" in cues.pair_cues and "بلدة" not in cues.pair_cues
     assert not set(cues.name_cues) & set(cues.whole_cues)
     assert phrase_key("كفر") in cues.name_heads
     assert phrase_key("صغيرة") in cues.not_names
