@@ -69,6 +69,8 @@ class Gazetteer:
     size: int  # number of names added (before proclitic expansion)
     not_after: frozenset[str] = frozenset()  # keys of words that cancel a following place
     cues: CueReader | None = None  # reads unlisted places after cue words (بلدة، مخيم)
+    # Keys of place names that are also a nisba with the article (السعودية "Saudi").
+    nisba_names: frozenset[str] = frozenset()
 
     def regions(self, countries: Iterable[str]) -> tuple[str, ...]:
         """Sorted M49 region, sub-region and intermediate-region names of `countries`."""
@@ -125,7 +127,15 @@ def _build(*, stoplist: bool) -> Gazetteer:
     not_after = frozenset(_with_proclitics(stops.not_after))
     cues = CueReader(place_cues, patterns.not_names)
     matcher = _compile(aliases, stops, extra_guards)
-    return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues)
+    return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues, _nisba_names(aliases))
+
+
+def _nisba_names(aliases: list[Alias]) -> frozenset[str]:
+    """Keys of place names that are also a demonym with the article (السعودية)."""
+    places = {phrase_key(a.phrase) for a in aliases if a.entry.kind == "place"}
+    nisbas = {phrase_key(a.phrase) for a in aliases if a.entry.kind == "demonym" and _is_arabic(a.phrase)}
+    definite = {key if key.startswith("ال") else "ال" + key for key in nisbas}
+    return frozenset(places & definite)
 
 
 def _with_proclitics(words: Iterable[str]) -> Iterator[str]:

@@ -80,8 +80,8 @@ class Tagger:
         gazetteer = self._gazetteer
         names: list[Match[Entry]] = []
         triggers: list[Match[Entry]] = []
-        cues: list[Match[Entry]] = []
-        after: list[int] = []  # ends of the not_after words found (نهر، مطار)
+        cues: list[Match[Entry]] | None = None  # rare: made on the first
+        after: list[int] | None = None  # ends of the not_after words found (نهر، مطار)
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -98,12 +98,15 @@ class Tagger:
             elif kind == "trigger":
                 triggers.append(match)
             elif kind == "after":
+                if after is None:
+                    after = []
                 after.append(match.end)
-            else:  # "cue"
+            elif cues is None:  # "cue"
+                cues = [match]
+            else:
                 cues.append(match)
         groups = _groups(names)
         # Places are checked for a not_after word before them only if the text has one.
-        not_after = bool(after)
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -115,7 +118,7 @@ class Tagger:
                 entry = match.payload
                 kind = entry.kind
                 if kind == "place":  # the most frequent kind: one comparison
-                    if not_after and self._cancelled(text, match.extent[0], after):
+                    if after is not None and self._cancelled(text, match.extent[0], after):
                         continue
                     if entry.context_only:  # decided once the context is known
                         ambiguous.append((len(resolved), group))
@@ -141,7 +144,7 @@ class Tagger:
                 if any(e.kind == "block" for e in payloads):
                     continue
                 if (
-                    not_after
+                    after is not None
                     and any(e.kind == "place" for e in payloads)
                     and self._cancelled(text, group[0].extent[0], after)
                 ):
@@ -151,28 +154,30 @@ class Tagger:
                     context.update(c for c in countries if c)
                 ambiguous.append((len(resolved), group))
                 resolved.append(group[0])
-        dropped: list[int] = []
+        dropped: list[int] | None = None
+        nisba_names = gazetteer.nisba_names
         for i, group in ambiguous:
             payloads = [m.payload for m in group]
             if payloads[0].context_only and not any(e.country in context for e in payloads):
-                dropped.append(i)  # عمان with neither Jordan nor Oman named: no reading
+                # عمان with neither Jordan nor Oman named: no reading
+                dropped = [i] if dropped is None else [*dropped, i]
                 continue
             entry = _choose(payloads, context)
             # السعودية is Saudi Arabia, or "Saudi" after a feminine noun (العاصمة السعودية).
             if (
-                entry.kind == "place"
-                and any(e.kind == "demonym" for e in payloads)
+                group[0].normalized in nisba_names
+                and entry.kind == "place"
                 and self._agrees_as_adjective(text, group[0])
             ):
                 entry = next(e for e in payloads if e.kind == "demonym")
             resolved[i] = next(m for m in group if m.payload is entry)
-        if dropped:
+        if dropped is not None:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
         found_actors = self._patterns(folded, triggers, resolved) if triggers else []
         if found_actors:
             taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
-        cued = self._cued(folded, cues, resolved, found_actors) if cues else []
+        cued = self._cued(folded, cues, resolved, found_actors) if cues is not None else None
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
 
     def _cancelled(self, text: str, start: int, after: list[int]) -> bool:
@@ -268,7 +273,7 @@ class Tagger:
         lang: str | None,
         resolved: list[Match[Entry]],
         found: list[Found],
-        cued: list[Mention],
+        cued: list[Mention] | None,
         *,
         plain_arabic: bool = False,
     ) -> Tags:
@@ -313,7 +318,7 @@ class Tagger:
                     countries.add(actor.country)
                 actors[actor.id] = actor
                 mentions.append(_found_mention(text, f))
-        if cued:
+        if cued:  # None or a list, maybe empty
             mentions += cued
         if found or cued:
             mentions.sort(key=_mention_order)
