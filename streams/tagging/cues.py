@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from streams.tagging.data import PlaceCues
-from streams.tagging.pattern_text import WINDOW, glued_run
-from streams.text.matcher import phrase_key
+from streams.tagging.pattern_text import WINDOW, glued_run, is_arabic
+from streams.text.matcher import clitic_forms, has_article, phrase_key
 from streams.text.matchkey import MatchKey
 
 _MIN_NAME_LETTERS = 2  # a lone letter after a cue is a segmented clitic (و، ب), not a name
@@ -29,6 +30,17 @@ _ARTICLE = "ال"
 _NISBA_FEMININE = "يه"
 
 
+def with_proclitics(words: Iterable[str]) -> frozenset[str]:
+    """The keys of `words` and, for Arabic ones, of their proclitic forms (بمطار، وبلدة)."""
+    out: set[str] = set()
+    for word in words:
+        key = phrase_key(word)
+        out.add(key)
+        if is_arabic(key[:1]):
+            out.update(form for form, _ in clitic_forms(key, definite=has_article(word), article=False))
+    return frozenset(out)
+
+
 class CueReader:
     """Finds the name after a cue word; the gazetteer has already read every listed name.
 
@@ -42,7 +54,8 @@ class CueReader:
         self._whole = frozenset(phrase_key(w) for w in cues.whole_cues)
         self._pairs = frozenset(phrase_key(w) for w in cues.pair_cues)
         self._heads = cues.name_heads
-        self._not_names = cues.not_names | not_names
+        # With their proclitic forms (بلدة ومدينة: the cue word is no name, nor و + one).
+        self._not_names = with_proclitics((*cues.not_names, *not_names, *cues.name_cues, *cues.whole_cues))
 
     def read(self, folded: MatchKey, cue_start: int, cue_end: int, cue_key: str) -> list[tuple[int, int]]:
         """The spans of the places named after the cue word at [cue_start, cue_end), if any.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import babel
 
-from streams.tagging.cues import CueReader
+from streams.tagging.cues import CueReader, with_proclitics
 from streams.tagging.data import (
     M49,
     CountryExtras,
@@ -33,7 +33,7 @@ from streams.tagging.sources import (
     place_aliases,
     trigger_aliases,
 )
-from streams.text.matcher import PhraseMatcher, clitic_forms, has_article, phrase_key
+from streams.text.matcher import PhraseMatcher, phrase_key
 
 BLOCK = Entry("block", "", None, (-1, 0))
 # A not_after word (نهر، Lake) in the text: only then can a place be cancelled by one.
@@ -124,7 +124,7 @@ def _build(*, stoplist: bool) -> Gazetteer:
     ]
     extra_guards = {p.name: p.before for p in places}
     reader = PatternReader(patterns, _adjectives(countries))
-    not_after = frozenset(_with_proclitics(stops.not_after))
+    not_after = with_proclitics(stops.not_after)
     cues = CueReader(place_cues, patterns.not_names)
     matcher = _compile(aliases, stops, extra_guards)
     return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues, _nisba_names(aliases))
@@ -136,15 +136,6 @@ def _nisba_names(aliases: list[Alias]) -> frozenset[str]:
     nisbas = {phrase_key(a.phrase) for a in aliases if a.entry.kind == "demonym" and _is_arabic(a.phrase)}
     definite = {key if key.startswith("ال") else "ال" + key for key in nisbas}
     return frozenset(places & definite)
-
-
-def _with_proclitics(words: Iterable[str]) -> Iterator[str]:
-    """The keys of `words` and, for Arabic ones, of their proclitic forms (بمطار، ولنهر)."""
-    for word in words:
-        key = phrase_key(word)
-        yield key
-        if _is_arabic(word):
-            yield from (form for form, _ in clitic_forms(key, definite=has_article(word), article=False))
 
 
 def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:

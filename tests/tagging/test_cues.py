@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.tagging import Tagger
 from streams.tagging.data import load_place_cues
@@ -63,6 +67,7 @@ def test_unlisted_place_after_cue(tagger: Tagger, text: str, expected: str) -> N
         f"منطقة {VILLAGE} العازلة",  # منطقة is no cue (followed by common nouns as often)
         f"فازت بولاية {VILLAGE} ثانية",  # nor ولاية (a term of office as often)
         "دخلت القوات بلدة كفر",  # a name head alone
+        "بلدة بلدة ومدينة",  # a cue word is no name
     ],
 )
 def test_no_place_without_a_name_after_the_cue(tagger: Tagger, text: str) -> None:
@@ -105,3 +110,23 @@ def test_data_file_loads_and_keeps_its_sections_apart() -> None:
     assert not set(cues.name_cues) & set(cues.whole_cues)
     assert phrase_key("كفر") in cues.name_heads
     assert phrase_key("صغيرة") in cues.not_names
+
+
+# Pieces that drive the cue, not_after, club and context paths, with marks, odd spacing and
+# punctuation between them.
+_PIECES = [
+    "بلدة", "بلدتي", "حي", "مخيم", "بمدينة", "كفر", "و", "زرزورة", "الفوار", "حلب", "عمان",
+    "الأردن", "مطار", "بنهر", "برشلونة", "الإسباني", "السعودية", "العاصمة", "ولاية", "أيوا",
+    "صغيرة", "ِ", "ّ", "ـ", " ", "  ", "\n", "،", "-", '"', "(", "Lake", "Chad", "12",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join))
+def test_any_text_tags_with_spans_inside_it(tagger: Tagger, text: str) -> None:
+    mentions = tagger.tag(text).mentions
+    for mention in mentions:
+        assert 0 <= mention.start < mention.end <= len(text)
+        assert text[mention.start : mention.end] == mention.text
+    for one, other in pairwise(mentions):
+        assert one.end <= other.start  # in order, never overlapping
