@@ -287,6 +287,8 @@ def test_names_that_contain_a_country(tagger: Tagger, text: str, countries: tupl
         ("وصل الوزير إلى عمان ثم مسقط", [("OM", "OM"), ("Muscat", "OM")]),
         ("غارات على سلطنة عمان", [("OM", "OM")]),  # the guard word decides alone
         ("عقد الاجتماع في عمان", []),  # no country named: no reading
+        ("اشتباكات في عدن جنوب اليمن", [("Aden", "YE"), ("YE", "YE")]),
+        ("وعدهم بجنات عدن", []),  # Eden
     ],
 )
 def test_a_context_only_name_needs_its_country_named(
