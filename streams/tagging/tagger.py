@@ -106,7 +106,8 @@ class Tagger:
             else:
                 cues.append(match)
         groups = _groups(names)
-        # Places are checked for a not_after word before them only if the text has one.
+        # Where a place would be part of another name (after نهر، مطار): only if the text has one.
+        cancel_at = self._cancel_points(text, after) if after is not None else None
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -118,7 +119,7 @@ class Tagger:
                 entry = match.payload
                 kind = entry.kind
                 if kind == "place":  # the most frequent kind: one comparison
-                    if after is not None and self._cancelled(text, match.extent[0], after):
+                    if cancel_at and match.extent[0] in cancel_at:
                         continue
                     if entry.context_only:  # decided once the context is known
                         ambiguous.append((len(resolved), group))
@@ -143,11 +144,7 @@ class Tagger:
                 payloads = [m.payload for m in group]
                 if any(e.kind == "block" for e in payloads):
                     continue
-                if (
-                    after is not None
-                    and any(e.kind == "place" for e in payloads)
-                    and self._cancelled(text, group[0].extent[0], after)
-                ):
+                if cancel_at and group[0].extent[0] in cancel_at and any(e.kind == "place" for e in payloads):
                     continue
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries and not payloads[0].context_only:
@@ -180,21 +177,23 @@ class Tagger:
         cued = self._cued(folded, cues, resolved, found_actors) if cues is not None else None
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
 
-    def _cancelled(self, text: str, start: int, after: list[int]) -> bool:
-        """A place right after a not_after word (نهر النيجر, أولمبيك خريبكة) is part of another name.
+    def _cancel_points(self, text: str, ends: list[int]) -> set[int]:
+        """Where a place starting would be part of another name (نهر النيجر, أولمبيك خريبكة).
 
-        `after` holds the ends of the not_after words the automaton found: the place must
-        follow one with only whitespace, separators or marks between (at least one space).
+        `ends` are the ends of the not_after words the automaton found; a place is theirs if it
+        starts right after one, past whitespace, separators or marks only, the last of them
+        whitespace (نهر النيجر، ملعب " الإمارات; not نهر-النيجر).
         """
-        if not start or not text[start - 1].isspace():
-            return False
         between = self._between
-        start -= 1
-        while start not in after:  # back over the space and anything else between
-            if not start or text[start - 1] not in between:
-                return False
-            start -= 1
-        return True
+        size = len(text)
+        points = set()
+        for end in ends:
+            pos = end
+            while pos < size and text[pos] in between:
+                pos += 1
+            if pos > end and text[pos - 1].isspace():
+                points.add(pos)
+        return points
 
     def _agrees_as_adjective(self, text: str, match: Match[Entry]) -> bool:
         """A name that is also a feminine nisba (السعودية) reads as the adjective right after a
