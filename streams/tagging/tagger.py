@@ -9,40 +9,26 @@ from operator import attrgetter
 
 from streams.tagging.data import Trigger
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
+from streams.tagging.neighbours import (
+    MASCULINE_NISBA,
+    agrees_as_adjective,
+    between_chars,
+    cancel_points,
+    cued_places,
+    names_a_club,
+)
 from streams.tagging.pattern_text import Item
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
 from streams.tagging.sources import Entry
 from streams.text.lang import detect_language
-from streams.text.matcher import Match, longest_non_overlapping, phrase_key
+from streams.text.matcher import Match, longest_non_overlapping
 from streams.text.matchkey import MatchKey
 
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
-_BETWEEN_CHECKED = 0x3001  # see Tagger._between
 _REGION_CACHE_SIZE = 4096
 _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
-_MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
-_FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
-_LOOK_BACK = 24  # characters read back for the word before a name
-# Keys of words with the article's letters that are no nouns: relative pronouns, إلى، إلا، الآن.
-_NOT_NOUNS = frozenset(
-    {
-        "التي",
-        "الذي",
-        "الذين",
-        "اللذين",
-        "اللتين",
-        "اللذان",
-        "اللتان",
-        "اللاتي",
-        "اللواتي",
-        "الي",
-        "الا",
-        "الان",
-    }
-)
-_ARTICLE = "ال"
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
 
@@ -66,9 +52,7 @@ class Tagger:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
         self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
-        # Characters between a not_after word and a place that the key drops or folds into
-        # the space between words: whitespace, separators, deleted marks ("lake -", "نهرِ").
-        self._between = frozenset(ch for ch in map(chr, range(_BETWEEN_CHECKED)) if not phrase_key(ch))
+        self._between = between_chars()  # see neighbours.cancel_points
 
     @classmethod
     def default(cls) -> Tagger:
@@ -107,7 +91,7 @@ class Tagger:
                 cues.append(match)
         groups = _groups(names)
         # Where a place would be part of another name (after نهر، مطار): only if the text has one.
-        cancel_at = self._cancel_points(text, after) if after is not None else None
+        cancel_at = cancel_points(text, after, self._between) if after is not None else None
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -127,9 +111,9 @@ class Tagger:
                         continue
                 elif kind == "demonym":
                     if (
-                        match.normalized[-1] == _MASCULINE_NISBA
+                        match.normalized[-1] == MASCULINE_NISBA
                         and resolved
-                        and _names_a_club(text, resolved[-1], match)
+                        and names_a_club(text, resolved[-1], match)
                     ):
                         # A club named after its city (برشلونة الإسباني): no place.
                         if ambiguous and ambiguous[-1][0] == len(resolved) - 1:
@@ -164,7 +148,7 @@ class Tagger:
             if (
                 group[0].normalized in nisba_names
                 and entry.kind == "place"
-                and self._agrees_as_adjective(text, group[0])
+                and agrees_as_adjective(text, group[0])
             ):
                 entry = next(e for e in payloads if e.kind == "demonym")
             resolved[i] = next(m for m in group if m.payload is entry)
@@ -174,68 +158,9 @@ class Tagger:
         if found_actors:
             taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
-        cued = self._cued(folded, cues, resolved, found_actors) if cues is not None else None
+        reader = gazetteer.cues
+        cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
-
-    def _cancel_points(self, text: str, ends: list[int]) -> set[int]:
-        """Where a place starting would be part of another name (نهر النيجر, أولمبيك خريبكة).
-
-        `ends` are the ends of the not_after words the automaton found; a place is theirs if it
-        starts right after one, past whitespace, separators or marks only, the last of them
-        whitespace (نهر النيجر، ملعب " الإمارات; not نهر-النيجر).
-        """
-        between = self._between
-        size = len(text)
-        points = set()
-        for end in ends:
-            pos = end
-            while pos < size and text[pos] in between:
-                pos += 1
-            if pos > end and text[pos - 1].isspace():
-                points.add(pos)
-        return points
-
-    def _agrees_as_adjective(self, text: str, match: Match[Entry]) -> bool:
-        """A name that is also a feminine nisba (السعودية) reads as the adjective right after a
-        definite feminine or plural noun it agrees with (العاصمة السعودية، المحادثات الإسرائيلية
-        السعودية); after a masculine one it is the country (زار الوفد السعودية)."""
-        start = match.extent[0]
-        if start != match.start or start < 2 or not text[start - 1].isspace():
-            return False
-        words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
-        if not words:
-            return False
-        key = phrase_key(words[-1])
-        return key.startswith(_ARTICLE) and key.endswith(_FEMININE_ENDINGS) and key not in _NOT_NOUNS
-
-    def _cued(
-        self, folded: MatchKey, cues: list[Match[Entry]], resolved: list[Match[Entry]], found: list[Found]
-    ) -> list[Mention]:
-        """Unlisted places named right after a cue word (بلدة بنديرادلي; see cues.py)."""
-        reader = self._gazetteer.cues
-        if reader is None:
-            return []
-        text = folded.original
-        out: list[Mention] = []
-        i, size = 0, len(resolved)  # cues and resolved extents are both in text order
-        for cue in cues:
-            lo = min(cue.start, cue.extent[0])
-            while i < size and resolved[i].extent[1] <= lo:
-                i += 1
-            # A name over the cue or right after it was read already (مدينة الصدر, بلدة صور).
-            if i < size and resolved[i].extent[0] <= cue.end + 1:
-                continue
-            for start, end in reader.read(folded, cue.start, cue.end, cue.payload.ref):
-                while i < size and resolved[i].extent[1] <= start:
-                    i += 1
-                if i < size and resolved[i].extent[0] < end:
-                    break  # a name read already: this one, and any after it, are no cue's
-                if found and any(f.start < end and lo < f.end for f in found):
-                    break
-                surface = text[start:end]
-                out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
-                lo = end  # the second name of a pair: checked from the first's end
-        return out
 
     def _patterns(
         self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[Match[Entry]]
@@ -340,22 +265,6 @@ class Tagger:
                 self._region_cache.clear()
             self._region_cache[key] = regions
         return regions
-
-
-def _names_a_club(text: str, place: Match[Entry], nisba: Match[Entry]) -> bool:
-    """A place name right before a country's masculine nisba (برشلونة الإسباني، قطر القطري،
-    هامبورغ الألماني) names a club: a city or a country without the article is feminine in
-    Arabic, so a masculine adjective there agrees with an unnamed نادي/فريق, not the place.
-    Names with the article may be masculine themselves (الجولان السوري) and are kept.
-    """
-    if place.payload.kind != "place" or nisba.extent[0] != nisba.start:
-        return False
-    gap = text[place.end : nisba.start]
-    if not gap.isspace():
-        return False
-    key = place.normalized
-    # ل + ال keeps one lam in the key (للمغرب -> لمغرب): definite too.
-    return not key.startswith(_ARTICLE) and not (key[0] == "ل" and place.start > place.extent[0])
 
 
 def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:

@@ -1,0 +1,109 @@
+"""Readings the words next to a name decide: another name's part, a club, an adjective, a cued place."""
+
+from __future__ import annotations
+
+from streams.tagging.cues import CueReader
+from streams.tagging.patterns import Found
+from streams.tagging.records import Mention
+from streams.tagging.sources import Entry
+from streams.text.matcher import Match, phrase_key
+from streams.text.matchkey import MatchKey
+
+_BETWEEN_CHECKED = 0x3001  # characters below this are checked for `between_chars`
+MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
+_FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
+_LOOK_BACK = 24  # characters read back for the word before a name
+# Keys of words with the article's letters that are no nouns: relative pronouns, إلى، إلا، الآن.
+# fmt: off
+_NOT_NOUNS = frozenset({
+    "التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللاتي", "اللواتي",
+    "الي", "الا", "الان",
+})
+# fmt: on
+_ARTICLE = "ال"
+
+
+def between_chars() -> frozenset[str]:
+    """Characters between a not_after word and a place that the key drops or folds into the
+    space between words: whitespace, separators, deleted marks ("lake -", "نهرِ")."""
+    return frozenset(ch for ch in map(chr, range(_BETWEEN_CHECKED)) if not phrase_key(ch))
+
+
+def cancel_points(text: str, ends: list[int], between: frozenset[str]) -> set[int]:
+    """Where a place starting would be part of another name (نهر النيجر, أولمبيك خريبكة).
+
+    `ends` are the ends of the not_after words the automaton found; a place is theirs if it
+    starts right after one, past whitespace, separators or marks only, the last of them
+    whitespace (نهر النيجر، ملعب " الإمارات; not نهر-النيجر); `between` holds the characters
+    allowed between (see `between_chars`).
+    """
+    size = len(text)
+    points = set()
+    for end in ends:
+        pos = end
+        while pos < size and text[pos] in between:
+            pos += 1
+        if pos > end and text[pos - 1].isspace():
+            points.add(pos)
+    return points
+
+
+def names_a_club(text: str, place: Match[Entry], nisba: Match[Entry]) -> bool:
+    """A place name right before a country's masculine nisba (برشلونة الإسباني، قطر القطري،
+    هامبورغ الألماني) names a club: a city or a country without the article is feminine in
+    Arabic, so a masculine adjective there agrees with an unnamed نادي/فريق, not the place.
+    Names with the article may be masculine themselves (الجولان السوري) and are kept.
+    """
+    if place.payload.kind != "place" or nisba.extent[0] != nisba.start:
+        return False
+    gap = text[place.end : nisba.start]
+    if not gap.isspace():
+        return False
+    key = place.normalized
+    # ل + ال keeps one lam in the key (للمغرب -> لمغرب): definite too.
+    return not key.startswith(_ARTICLE) and not (key[0] == "ل" and place.start > place.extent[0])
+
+
+def agrees_as_adjective(text: str, match: Match[Entry]) -> bool:
+    """A name that is also a feminine nisba (السعودية) reads as the adjective right after a
+    definite feminine or plural noun it agrees with (العاصمة السعودية، المحادثات الإسرائيلية
+    السعودية); after a masculine one it is the country (زار الوفد السعودية)."""
+    start = match.extent[0]
+    if start != match.start or start < 2 or not text[start - 1].isspace():
+        return False
+    words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
+    if not words:
+        return False
+    key = phrase_key(words[-1])
+    return key.startswith(_ARTICLE) and key.endswith(_FEMININE_ENDINGS) and key not in _NOT_NOUNS
+
+
+def cued_places(
+    reader: CueReader,
+    folded: MatchKey,
+    cues: list[Match[Entry]],
+    resolved: list[Match[Entry]],
+    found: list[Found],
+) -> list[Mention]:
+    """Unlisted places named right after a cue word (بلدة بنديرادلي; see cues.py)."""
+    text = folded.original
+    out: list[Mention] = []
+    i, size = 0, len(resolved)  # cues and resolved extents are both in text order
+    for cue in cues:
+        lo = min(cue.start, cue.extent[0])
+        while i < size and resolved[i].extent[1] <= lo:
+            i += 1
+        # A name over the cue or right after it was read already (مدينة الصدر, بلدة صور).
+        if i < size and resolved[i].extent[0] <= cue.end + 1:
+            continue
+        for start, end in reader.read(folded, cue.start, cue.end, cue.payload.ref):
+            while i < size and resolved[i].extent[1] <= start:
+                i += 1
+            if i < size and resolved[i].extent[0] < end:
+                break  # a name read already: this one, and any after it, are no cue's
+            if found and any(f.start < end and lo < f.end for f in found):
+                break
+            surface = text[start:end]
+            out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
+            lo = end  # the second name of a pair: checked from the first's end
+    return out
