@@ -11,6 +11,7 @@ from streams.text.matchkey import MatchKey
 
 _BETWEEN_CHECKED = 0x3001  # characters below this are checked for `between_chars`
 MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
+CLUB_GAP = 3  # most characters (whitespace) between a club's place name and its nisba
 _FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
 _LOOK_BACK = 24  # characters read back for the word before a name
 # Keys of words with the article's letters that are no nouns: relative pronouns, إلى، إلا، الآن.

@@ -220,13 +220,16 @@ def subdivision_aliases(
         elsewhere = max((n for c, n in named_by.items() if c != sub.country), default=0)
         taken = taken or sub.country in named_by or elsewhere >= _BIG_CITY_POPULATION
         long_enough = focus or letters >= _ARABIC_OUTSIDE_FOCUS_MIN_LETTERS
+        # Short names outside the focus region only after a word naming their kind (ولاية أيوا،
+        # ولاية يوتا), and only where news names provinces (ENGLISH_SUBDIVISION_COUNTRIES):
+        # each such name is 36 automaton forms (three guard words with their proclitics).
+        guarded = not long_enough
+        if guarded and sub.country not in ENGLISH_SUBDIVISION_COUNTRIES:
+            taken = True
         if not taken and letters >= _MIN_KEY_LETTERS:
             # Outside the focus region without proclitic forms: they would cost a quarter of
-            # a second and 25 MB of load for the few foreign provinces written with one. Short
-            # names there only after a word naming their kind (ولاية أيوا، ولاية يوتا).
-            yield Alias(
-                sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS, guarded=not long_enough
-            )
+            # a second and 25 MB of load for the few foreign provinces written with one.
+            yield Alias(sub.ar, entry, proclitics=focus and letters > _SHORT_KEY_LETTERS, guarded=guarded)
         if _english_subdivision(sub, english_names, curated_keys, countries):
             yield Alias(sub.name, entry)
 

@@ -10,6 +10,7 @@ from operator import attrgetter
 from streams.tagging.data import Trigger
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
 from streams.tagging.neighbours import (
+    CLUB_GAP,
     MASCULINE_NISBA,
     agrees_as_adjective,
     between_chars,
@@ -111,8 +112,9 @@ class Tagger:
                         continue
                 elif kind == "demonym":
                     if (
-                        match.normalized[-1] == MASCULINE_NISBA
-                        and resolved
+                        resolved
+                        and match.start - resolved[-1].end <= CLUB_GAP  # right after a name
+                        and match.normalized[-1] == MASCULINE_NISBA
                         and names_a_club(text, resolved[-1], match)
                     ):
                         # A club named after its city (برشلونة الإسباني): no place.
