@@ -418,6 +418,12 @@ def main() -> None:
         f"-> {rate / baseline:.0f}x"
     )
     texts = real_items()
+    from tests.benchmarks.bench_tagger import SEED
+
+    if SEED.exists():
+        seed = SEED.read_text(encoding="utf-8")
+        per_word = len(seed) / len(WORD.findall(seed))
+        print(f"published Arabic for comparison (the seed article): {per_word:.2f} chars/word")
     for lang, (real, repeats) in real_throughput(config, args.items).items():
         print(
             f"items/s on real {lang} news text (~400 chars, {chars_per_word(texts[lang]):.2f} "
