@@ -185,7 +185,7 @@ def load_m49() -> M49:
     return M49(regions, countries)
 
 
-TriggerRole = Literal["title", "speech", "org", "body"]
+TriggerRole = Literal["title", "speech", "org", "body", "given"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +238,11 @@ def load_patterns() -> PatternWords:
                     bool(body.get("definite", False)),
                 )
                 triggers += [(w, trigger) for w in _names(body.get("words"), where)]
+
+    # Given names (given_names.yaml) start a name themselves: the weakest trigger.
+    given = _load("given_names.yaml")
+    for section in ("ar", "foreign"):
+        triggers += [(w, Trigger("given")) for w in _names(given.get(section), f"given_names.yaml {section}")]
 
     def words(section: str) -> frozenset[str]:
         body = data.get(section) or {}

@@ -60,6 +60,16 @@ _BI_ARTICLE = "بال"
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
+# A connector word (بن، أبو، عبد) right before a given name: the name started before it.
+_AFTER_CONNECTOR = re.compile(r"(?:^|\s)(?:[بإا]بن|بن|بنت|[أا]ب[وي]|عبد|آل|ال)\s+$")
+_CONNECTOR_LOOK_BACK = 8
+_CONNECTOR_LAST_LETTERS = frozenset("نتويدل")  # the last letters of those connectors
+_GIVEN_WORDS = 3  # words read after a given name
+_MAX_GIVEN_WORDS = 3  # the given name and two more (connectors not counted)
+# Words that open no name word: a preposition with the article (للجزيرة، بالجهود).
+_NO_NAME_STARTS = ("لل", "بال")
+
+
 class _MoreWords(Exception):
     """A reading got to the end of the words read so far (see `PatternReader._person`)."""
 
@@ -99,6 +109,8 @@ class PatternReader:
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
+        # Words that end a name read from a given name (function words, إن، رئيس …).
+        self._given_stops = self._not_names | self._speech_ends | self._titles
         # Words that never stand for a person alone (see repeats.name_keys).
         self.name_stop = words.connectors | words.not_names
 
@@ -141,9 +153,26 @@ class PatternReader:
             out.append((start, after_end, key, glued))
         return out
 
+    @staticmethod
+    def _glued_words(item: Item, pos: int, limit: int) -> list[Word]:
+        """Up to `limit` words after `pos` joined by whitespace only (`_words` without the word
+        after punctuation, which a name never reaches)."""
+        run = glued_run(limit).match(item.text, pos, pos + WINDOW)
+        if run is None:
+            return []
+        shift = 0 if item.plain else item.shift(pos, run.end())
+        if shift is not None:
+            folded = item.folded
+            return [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
+        spans = [span for span in run.regs[1:] if span[0] >= 0]
+        keys = fold_words(item.text, spans, pos)
+        return [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
+
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
         """What the trigger at [start, end) of `item.text` introduces, if anything."""
         role = trigger.role
+        if role == "given":
+            return self._given(item, start, end)
         if role == "speech" and not self._may_name(item, end):
             return None
         limit = _WORDS_READ[role]
@@ -174,6 +203,83 @@ class PatternReader:
         if role == "body":
             return self._body(item, start, words, trigger)
         return self._org(item, start, end, words, trigger)
+
+    def _given(self, item: Item, start: int, end: int) -> Found | None:
+        """A name that starts with the given name (محمد، فرناندو) at [start, end): the given
+        name and one or two name words after it (a given name alone is as often a surname,
+        a word or someone the text named before).
+
+        Leaner than `_person`, as given names are the most frequent trigger: one read of three
+        words, set lookups, no qualifiers. A connector (بن، عبد) joins the next word in; an
+        ال-word ends the name as its surname (بشار الأسد); a third word counts only if a name
+        may end after it (`_ends_name`), as it is far more often the verb or noun after a name
+        of two (هاني عبادة إداري الفريق، جيمس جونز توافر).
+        """
+        text = item.text
+        # (the letter before the space first: one lookup rules most connectors out)
+        if (
+            start > 1
+            and text[start - 2] in _CONNECTOR_LAST_LETTERS
+            and _AFTER_CONNECTOR.search(text, max(0, start - _CONNECTOR_LOOK_BACK), start)
+        ):
+            return None  # the given name continues a name (الوليد بن طلال، أبو بكر)
+        words = self._glued_words(item, end, _GIVEN_WORDS)
+        at = item.known.at
+        connectors = self._connectors
+        stops = self._given_stops
+        last = end  # the end of the name so far
+        core = 1  # name words other than connectors, the given name included
+        joined = False  # the word before was a connector
+        n = 0
+        for n, (w_start, w_end, key, glued) in enumerate(words):
+            if not glued or len(key) < _MIN_NAME_LETTERS:
+                break
+            connector = key in connectors
+            if (
+                not connector
+                and (key in stops or key[0] == "و" or key.startswith(_NO_NAME_STARTS))
+                and not (key == ALI and is_ali(text, words[n]))
+            ):
+                break
+            hit = at(w_start, w_end)
+            if hit is not None:
+                if hit[2] == "actor":
+                    return None  # a listed actor: the gazetteer has it already
+                break
+            if connector:
+                joined = True
+                continue
+            if not joined and key.startswith(_ARTICLE) and text[w_start] not in _HAMZA_ALEFS:
+                if core == 1:
+                    last, core = w_end, 2  # a surname with the article ends the name
+                break
+            joined = False
+            core += 1
+            if core == _MAX_GIVEN_WORDS and not self._ends_name(item, words, n + 1):
+                break  # keep the name of two
+            last = w_end
+            if core == _MAX_GIVEN_WORDS:
+                break
+        if core < 2:
+            return None
+        surface = text[start:last]
+        found = Found(start, last, Actor(slug(surface), surface, "person", None))
+        if "و" in text[last : last + 3] and _LIST_AND.match(text, last):
+            return found._replace(more=self._listed(item, last, None))
+        return found
+
+    def _ends_name(self, item: Item, words: list[Word], i: int) -> bool:
+        """True if a name may end before words[i]: at punctuation, the end, a word of و, a
+        function word, a word that follows names (إن، رئيس) or a known mention."""
+        if i >= len(words) or not words[i][GLUED]:
+            return True
+        key = words[i][KEY]
+        return (
+            key.startswith("و")
+            or key in self._speech_ends
+            or key in self._not_names
+            or item.known.at(words[i][START], words[i][END]) is not None
+        )
 
     def _construct(self, item: Item, words: list[Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
@@ -207,7 +313,12 @@ class PatternReader:
         return key not in self._not_names and not definite
 
     def _person(
-        self, item: Item, words: list[Word], *, speech: bool = False, partial: bool = False
+        self,
+        item: Item,
+        words: list[Word],
+        *,
+        speech: bool = False,
+        partial: bool = False,
     ) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.
 

@@ -19,7 +19,7 @@ from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping, phrase_key
 from streams.text.matchkey import MatchKey
 
-_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
+_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3, "given": 4}
 _LOOK_BACK = 24
 _AFTER_CHECKED = 0x0700  # see Tagger._maybe_after
 _AFTER_CHECKED_CHAR = chr(_AFTER_CHECKED)
@@ -150,6 +150,7 @@ class Tagger:
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
+        reach = -1  # the end of the last find, or of the last person listed after it
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
@@ -157,8 +158,8 @@ class Tagger:
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             if i < len(resolved) and resolved[i].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
-            if out and start < out[-1].end:
-                continue
+            if start < reach:
+                continue  # inside a name read before, or a person listed after it
             if item is None:
                 known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                 item = Item(folded.original, known, folded)
@@ -168,6 +169,7 @@ class Tagger:
                 hit = reader.read(item, start, end, role) if role is not None else None
                 if hit is not None:
                     out.append(hit)
+                    reach = hit.more[-1].end if hit.more else hit.end
                     break
         return out
 
@@ -181,12 +183,14 @@ class Tagger:
         plain_arabic: bool = False,
     ) -> Tags:
         # A pattern's span replaces the names it contains (السودان in حركة تحرير السودان).
-        if found:
-            if len(found) == 1:  # the usual case: one comparison per name, no generator
-                lo, hi = found[0].start, found[0].end
+        # A person's never contains one: the readers stop at a known name, and repeats skip
+        # every known span; so only the other spans are checked (people are most finds).
+        spans = [(f.start, f.end) for f in found if f.actor.type != "person"] if found else None
+        if spans:
+            if len(spans) == 1:  # the usual case: one comparison per name, no generator
+                lo, hi = spans[0]
                 resolved = [m for m in resolved if not (lo <= m.start and m.end <= hi)]
             else:
-                spans = [(f.start, f.end) for f in found]
                 kept = []
                 for m in resolved:
                     for lo, hi in spans:
