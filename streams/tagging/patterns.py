@@ -232,7 +232,7 @@ class PatternReader:
         joined = False  # the word before was a connector
         n = 0
         for n, (w_start, w_end, key, glued) in enumerate(words):
-            if not glued or len(key) < _MIN_NAME_LETTERS:
+            if not glued or len(key) < _MIN_NAME_LETTERS or key[0].isdigit():
                 break
             connector = key in connectors
             if (
@@ -250,8 +250,10 @@ class PatternReader:
                 joined = True
                 continue
             if not joined and key.startswith(_ARTICLE) and text[w_start] not in _HAMZA_ALEFS:
-                if core == 1:
-                    last, core = w_end, 2  # a surname with the article ends the name
+                # A surname with the article ends the name (بشار الأسد); after two words only
+                # a family name in nisba form (محمد مقلد المريخي, not مايكل شوماخر البطل).
+                if core == 1 or (core == 2 and _nisba_name(key)):
+                    last, core = w_end, core + 1
                 break
             joined = False
             core += 1
@@ -263,10 +265,7 @@ class PatternReader:
         if core < 2:
             return None
         surface = text[start:last]
-        found = Found(start, last, Actor(slug(surface), surface, "person", None))
-        if "و" in text[last : last + 3] and _LIST_AND.match(text, last):
-            return found._replace(more=self._listed(item, last, None))
-        return found
+        return Found(start, last, Actor(slug(surface), surface, "person", None))
 
     def _ends_name(self, item: Item, words: list[Word], i: int) -> bool:
         """True if a name may end before words[i]: at punctuation, the end, a word of و, a
