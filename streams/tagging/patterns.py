@@ -65,6 +65,7 @@ _AFTER_CONNECTOR = re.compile(r"(?:^|\s)(?:[بإا]بن|بن|بنت|[أا]ب[و�
 _CONNECTOR_LOOK_BACK = 8
 _CONNECTOR_LAST_LETTERS = frozenset("نتويدل")  # the last letters of those connectors
 _GIVEN_WORDS = 3  # words read after a given name
+_ABD = "عبد"
 _MAX_GIVEN_WORDS = 3  # the given name and two more (connectors not counted)
 # Words that open no name word: a preposition with the article (للجزيرة، بالجهود).
 _NO_NAME_STARTS = ("لل", "بال")
@@ -230,6 +231,8 @@ class PatternReader:
         last = end  # the end of the name so far
         core = 1  # name words other than connectors, the given name included
         joined = False  # the word before was a connector
+        if text.endswith(_ABD, start, end):
+            core, joined = 0, True  # the first half of a given name (عبد الله، عبد الرحمن)
         n = 0
         for n, (w_start, w_end, key, glued) in enumerate(words):
             if not glued or len(key) < _MIN_NAME_LETTERS or key[0].isdigit():
@@ -237,7 +240,7 @@ class PatternReader:
             connector = key in connectors
             if (
                 not connector
-                and (key in stops or key[0] == "و" or key.startswith(_NO_NAME_STARTS))
+                and (key in stops or (key[0] == "و" and not joined) or key.startswith(_NO_NAME_STARTS))
                 and not (key == ALI and is_ali(text, words[n]))
             ):
                 break

@@ -1,0 +1,77 @@
+"""Names opened by a given name (given_names.yaml, PatternReader._given)."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.tagging import Tagger
+from streams.tagging.data import load_patterns
+from streams.text.matcher import phrase_key
+
+
+def _people(tagger: Tagger, text: str) -> list[str]:
+    return [m.text for m in tagger.tag(text).mentions if m.kind == "actor" and m.type == "person"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a given name and a surname, Arabic or foreign, with no title or speech verb
+        ("وتوج الإسباني رافائيل نادال بلقب البطولة", ["رافائيل نادال"]),
+        ("وحضر فرناندو ألونسو السباق", ["فرناندو ألونسو"]),  # ألونسو: no article
+        # a third word only where a name may end after it
+        ("التقى الوفد محمد حسن علوان، ثم غادر", ["محمد حسن علوان"]),
+        ("وسجل مايكل شوماخر أسرع زمن في التجارب", ["مايكل شوماخر"]),
+        # an ال-word: the surname after a given name, an apposition after two words …
+        ("وأعلن محمود الخطيب للصحفيين", ["محمود الخطيب"]),
+        ("وفاز مايكل شوماخر البطل السابق", ["مايكل شوماخر"]),
+        # … unless it is a family name in nisba form
+        ("وحضر محمد مقلد المريخي الاجتماع", ["محمد مقلد المريخي"]),
+        # connectors join the next word in; أبو and عبد open names
+        ("وغادر خالد بن وليد الفندق", ["خالد بن وليد"]),
+        ("واستقبل أبو جميل زيان الوفد", ["أبو جميل زيان"]),
+        ("وانضم عبد الله قاسم إلى الفريق", ["عبد الله قاسم"]),
+        # with a proclitic (running text writes و and ل onto the name)
+        ("وصل إلى الحلبة ومايكل شوماخر", ["مايكل شوماخر"]),
+    ],
+)
+def test_a_given_name_opens_a_name(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert _people(tagger, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وصل أحمد إلى المطار",  # a given name alone
+        "بدأ الوليد بن طلال حياته في التجارة",  # طلال continues a name after بن
+        "توفي عن عمر يناهز الثمانين",  # عمر "age": left out of the list
+        "صوت المجلس لصالح القرار",  # صالح in لصالح "in favour of": left out
+        "كتب محمد 12 مقالا",  # a number is no name
+        "ويعمل حسن الجوار على التهدئة",  # an ال-word that is no name after a given name …
+    ],
+)
+def test_no_name_from_a_given_name_alone(tagger: Tagger, text: str) -> None:
+    assert _people(tagger, text) == []
+
+
+def test_a_listed_actor_wins_over_a_given_name(tagger: Tagger) -> None:
+    tags = tagger.tag("ورحب ولي العهد الأمير محمد بن سلمان بالضيوف")
+    actors = [(m.text, m.ref) for m in tags.mentions if m.kind == "actor"]
+    assert actors == [("محمد بن سلمان", "mohammed-bin-salman")]
+
+
+def test_given_name_finds_repeat_by_surname(tagger: Tagger) -> None:
+    tags = tagger.tag("فاز رافائيل نادال بالمباراة. وقال نادال إن الملعب كان صعبا")
+    people = [(m.text, m.ref) for m in tags.mentions if m.type == "person"]
+    assert [name for name, _ in people] == ["رافائيل نادال", "نادال"]
+    assert people[0][1] == people[1][1]
+
+
+def test_given_names_are_words_the_patterns_can_read() -> None:
+    """No given name is a word that ends a name (it would open none) or a title."""
+    patterns = load_patterns()
+    given = [phrase for phrase, trigger in patterns.triggers if trigger.role == "given"]
+    assert len(given) > 1000
+    stops = patterns.not_names | patterns.speech_ends | patterns.titles
+    assert sorted(g for g in given if phrase_key(g) in stops) == []
+    assert all("\u0600" <= ch <= "\u06ff" or ch == " " for g in given for ch in g)
