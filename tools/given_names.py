@@ -43,11 +43,11 @@ MIN_ARABIC_LETTERS = 3
 # dictionary got wrong (لا شيء "nothing": its words are left out one by one).
 EXCLUDED = """
 علي رئيس كبير نظام صباح حياة عالم كامل كاملة نادي صاحب طالب رمضان دليل خلف لقاء قائد قادة
-عربي مسلم دين سلام صعب رسمي شهد ربيع يزيد عالية جميلة جميل سعيد أمل نور مالك سهل رضي معين
-تحسين واصل ميثاق شامل اعتماد فضل ثابت هيا تمام تمّام عزيز حافظ كريم أمين أمير سلطان نصر خليفة
+عربي مسلم دين سلام صعب رسمي شهد ربيع يزيد عالية جميلة جميل أمل نور مالك سهل رضي معين
+تحسين واصل ميثاق شامل اعتماد فضل ثابت هيا تمام تمّام عزيز حافظ أمين أمير سلطان نصر خليفة
 ظبي ريف سفير فخر كرم صادق رجاء فرح ملاك يقين دعاء مؤمن هلال مفيد ناجح صافي حكيم روحي دنيا
 وفاء إيمان زهرة نجمة أسرار أحلام تاج آية آيات جاد طيّب طيب شريف عامر رائد زين نجم غالب مراد
-عارف وحيد ممتاز أسماء منى هدى ربى حلا ريم فاضل شاكر وسام سامي راشد مسعود منصور ناصر عيد
+عارف وحيد ممتاز أسماء منى هدى ربى حلا ريم فاضل شاكر وسام سامي راشد عيد
 آن آنا أنا لا شيء دون ألف ألان آلان أمي وإلا الإسكندرية كوني جيل روس سول لين أغسطس أبريل
 عيد الحب مايو يونيو يوليو مارس آذار نيسان كانون تموز أيار شباط حزيران أيلول تشرين
 جمعة خميس سبت عاشور شعبان رجب صفر محرم ربيع الأول حاج صقر أسد ذيب نمر فهد ليث
@@ -60,6 +60,8 @@ EXCLUDED = """
 # Words that open names as given names do, written and reviewed here: the kunya أبو (أبو
 # مازن، أبو الغيط) and عبد, the first half of compound given names (عبد الله، عبد الرحمن).
 OPENERS = ("أبو", "عبد")
+# Press spellings of foreign given names the dictionary writes otherwise (ديفيد, not ديفد).
+FOREIGN_SPELLINGS = ("ديفد", "بيتر", "هانس")
 
 
 def _first_names(locale: str) -> set[str]:
@@ -97,6 +99,8 @@ def main() -> None:
     )
     for name in OPENERS:
         arabic[phrase_key(name)] = name
+    for name in FOREIGN_SPELLINGS:
+        foreign.setdefault(phrase_key(name), name)
     for section, names in (("ar", arabic), ("foreign", foreign)):
         kept = sorted(name for key, name in names.items() if key not in excluded)
         out.write(f"{section}:\n")
