@@ -1,4 +1,4 @@
-"""Names opened by a given name (given_names.yaml, PatternReader._given)."""
+"""Names opened by a given name (given_names.yaml, streams.tagging.given)."""
 
 from __future__ import annotations
 
