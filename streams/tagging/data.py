@@ -210,6 +210,7 @@ class PatternWords:
     connectors: frozenset[str]
     titles: frozenset[str]  # one-word titles (Colonel, الشيخ), skipped before a name
     speech_ends: frozenset[str]  # words that may follow a name after a speech verb (إن، رئيس)
+    common: frozenset[str] = frozenset()  # everyday words no name word after a given name is
 
 
 def load_patterns() -> PatternWords:
@@ -257,4 +258,5 @@ def load_patterns() -> PatternWords:
         words("connectors"),
         titles_1,
         words("speech_ends"),
+        frozenset(map(phrase_key, _names(_load("common_words.yaml").get("ar"), "common_words.yaml ar"))),
     )

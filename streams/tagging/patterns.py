@@ -91,7 +91,7 @@ class PatternReader:
         self._connectors = words.connectors
         self._given = GivenNameReader(
             words.connectors,
-            self._not_names | self._speech_ends | self._titles,
+            self._not_names | self._speech_ends | self._titles | words.common,
             self._speech_ends,
             self._not_names,
         )

@@ -47,7 +47,9 @@ def test_a_given_name_opens_a_name(tagger: Tagger, text: str, names: list[str]) 
         "توفي عن عمر يناهز الثمانين",  # عمر "age": left out of the list
         "صوت المجلس لصالح القرار",  # صالح in لصالح "in favour of": left out
         "كتب محمد 12 مقالا",  # a number is no name
-        "ويعمل حسن الجوار على التهدئة",  # an ال-word that is no name after a given name …
+        # an everyday word after a given name is the sentence going on (common_words.yaml)
+        "وعانى بليك كثيرا قبل أن يفوز",
+        "انتزع شقيقه رالف سائق فريق وليامز",
     ],
 )
 def test_no_name_from_a_given_name_alone(tagger: Tagger, text: str) -> None:
@@ -75,3 +77,12 @@ def test_given_names_are_words_the_patterns_can_read() -> None:
     stops = patterns.not_names | patterns.speech_ends | patterns.titles
     assert sorted(g for g in given if phrase_key(g) in stops) == []
     assert all("\u0600" <= ch <= "\u06ff" or ch == " " for g in given for ch in g)
+
+
+def test_common_words_are_no_names() -> None:
+    """The everyday words that end a name hold no given name and no ال-word (surnames)."""
+    patterns = load_patterns()
+    given = {phrase_key(p) for p, trigger in patterns.triggers if trigger.role == "given"}
+    assert len(patterns.common) > 1000
+    assert sorted(patterns.common & given) == []
+    assert [w for w in patterns.common if w.startswith("ال")] == []
