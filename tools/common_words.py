@@ -8,8 +8,9 @@ dependency of the package: ``pip install -e '.[research]' arabnamer``)::
 The list: Arabic words of wordfreq's Arabic list with a Zipf frequency of 4.0 or more (about
 one in 100,000 words and commoner), as matching keys, leaving out words with the article
 (ال-surnames are read by their own rule), words of more than one token, and every word
-that is a name: a given name of given_names.yaml or an Arabic name form of arabnamer's
-name dictionary (محمد، مبارك، عباس، شوماخر stay readable as name words). What remains are
+that is a name: a given name of given_names.yaml, an Arabic name form of arabnamer's name
+dictionary, a word of a curated person's Arabic name (actors.yaml), a family name of
+Faker's Arabic providers, or one of `NAMES` (محمد، مبارك، عباس، بوش stay name words). What remains are
 everyday words (سائق، حديث، ثلاث، كثيرا) that, right after a given name, are the sentence
 going on rather than a surname. wordfreq's data is CC BY-SA 4.0; arabnamer's CC BY 4.0.
 """
@@ -23,10 +24,19 @@ from pathlib import Path
 
 import wordfreq
 import yaml
+from faker import Faker
 
+from streams.tagging.data import load_actors
 from streams.text.matcher import phrase_key
 
 MIN_ZIPF = 4.0
+# Name words the sources above lack that the list would otherwise hold, found by reading it
+# and the NewsFANE DEV names it blocked: people famous in the news, given names as the
+# press writes them.
+NAMES = (
+    "جورج", "بوش", "كلينتون", "أوباما", "ترامب", "بايدن", "ماكرون", "ميركل", "أنجيلا", "فرانك",
+    "واين", "بطرس", "بري", "معاوية", "عائشة", "عبدالعزيز", "مون", "كي", "طيب", "جار",
+)  # fmt: skip
 GIVEN = Path(__file__).resolve().parents[1] / "streams/tagging/data/given_names.yaml"
 
 
@@ -39,6 +49,14 @@ def main() -> None:
     names = {phrase_key(v) for v in dictionary.values()}
     given = yaml.safe_load(GIVEN.read_text("utf-8"))
     names.update(phrase_key(w) for section in given.values() for w in section)
+    # the words of the curated people's Arabic names (بوش، بوتين، كي مون) and Faker's Arabic
+    # family names
+    people = [r for r in load_actors() if r.actor.type == "person"]
+    names.update(w for r in people for n in r.ar for w in phrase_key(n).split())
+    for locale in ("ar_AA", "ar_DZ", "ar_PS", "ar_SA"):
+        provider = Faker(locale).provider("faker.providers.person")
+        names.update(w for n in getattr(provider, "last_names", ()) for w in phrase_key(n).split())
+    names.update(phrase_key(w) for w in NAMES)
     words: set[str] = set()
     for word in wordfreq.top_n_list("ar", 100_000):
         if wordfreq.zipf_frequency(word, "ar") < MIN_ZIPF:

@@ -61,7 +61,7 @@ EXCLUDED = """
 # مازن، أبو الغيط) and عبد, the first half of compound given names (عبد الله، عبد الرحمن).
 OPENERS = ("أبو", "عبد")
 # Press spellings of foreign given names the dictionary writes otherwise (ديفيد, not ديفد).
-FOREIGN_SPELLINGS = ("ديفد", "بيتر", "هانس")
+FOREIGN_SPELLINGS = ("ديفد", "بيتر", "هانس", "فرانك", "جورج", "أنجيلا", "واين")
 
 
 def _first_names(locale: str) -> set[str]:

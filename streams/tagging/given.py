@@ -53,11 +53,13 @@ class GivenNameReader:
         self,
         connectors: frozenset[str],
         stops: frozenset[str],
+        common: frozenset[str],
         speech_ends: frozenset[str],
         not_names: frozenset[str],
     ) -> None:
         self._connectors = connectors  # بن، أبو، عبد، آل …
         self._stops = stops  # words no name word is (function words, إن، titles …)
+        self._common = common  # everyday words (سائق، حديث), checked after known names
         self._speech_ends = speech_ends  # words that follow a name (إن، رئيس …)
         self._not_names = not_names
 
@@ -75,6 +77,7 @@ class GivenNameReader:
         at = item.known.at
         connectors = self._connectors
         stops = self._stops
+        common = self._common
         last = end  # the end of the name so far
         core = 1  # name words other than connectors, the given name included
         joined = False  # the word before was a connector
@@ -95,6 +98,8 @@ class GivenNameReader:
                 if hit[2] == "actor":
                     return None  # a listed actor: the gazetteer has it already
                 break
+            if key in common and not connector:
+                break  # an everyday word (سائق، حديث): the sentence goes on
             if connector:
                 joined = True
                 continue

@@ -89,9 +89,11 @@ class PatternReader:
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
+        self._common = words.common
         self._given = GivenNameReader(
             words.connectors,
-            self._not_names | self._speech_ends | self._titles | words.common,
+            self._not_names | self._speech_ends | self._titles,
+            words.common,
             self._speech_ends,
             self._not_names,
         )
@@ -223,6 +225,7 @@ class PatternReader:
         at = item.known.at
         connectors = self._connectors
         not_names = self._not_names
+        common = self._common
         english = not is_arabic(text[words[0][START]])
         country: str | None = None
         i = 0
@@ -276,6 +279,8 @@ class PatternReader:
                 if hit[2] == "actor":
                     return None  # a listed actor: the gazetteer has it already
                 break
+            if key in common and not connector:
+                break  # an everyday word (سائق، حديث): the sentence goes on
             if english:
                 if not (connector or capitalised(text, word)):
                     break

@@ -86,3 +86,15 @@ def test_common_words_are_no_names() -> None:
     assert len(patterns.common) > 1000
     assert sorted(patterns.common & given) == []
     assert [w for w in patterns.common if w.startswith("ال")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("وقال الوزير سائق الحافلة إن", []),  # after a title too, an everyday word is no name
+        ("وتحدث الرئيس حديثا مطولا", []),
+        ("وقال الرئيس الفرنسي فرانك ريبيري إن", ["فرانك ريبيري"]),  # فرانك: a name word still
+    ],
+)
+def test_everyday_words_end_titled_names(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert _people(tagger, text) == names
