@@ -130,13 +130,17 @@ class PatternReader:
         after = WORD.search(text, end, stop)
         if after is not None:
             start, after_end = after.span()
-            glued = not text[end:start].strip()
+            if text[end:start].strip():
+                # After punctuation (nearly always): no reading looks at its key, only at
+                # its being there and not glued, so it is not keyed.
+                out.append((start, after_end, "", False))
+                return out
             shift = item.shift(start, after_end)
             if shift is not None:
                 key = item.folded[start - shift : after_end - shift]
             else:
                 key = fold_words(text, [(start, after_end)], pos)[0]
-            out.append((start, after_end, key, glued))
+            out.append((start, after_end, key, True))
         return out
 
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
