@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streams.tagging import Tagger
 from streams.tagging.data import load_patterns
@@ -98,3 +100,20 @@ def test_common_words_are_no_names() -> None:
 )
 def test_everyday_words_end_titled_names(tagger: Tagger, text: str, names: list[str]) -> None:
     assert _people(tagger, text) == names
+
+
+# Pieces that exercise the reader's edges: given names and openers, connectors, ال-words,
+# everyday words, clitics, numbers, marks, punctuation and odd spacing.
+_PIECES = [
+    "محمد", "فرناندو", "أبو", "عبد", "الله", "بن", "آل", "دا", "ومحمد", "لمحمد", "الخطيب",
+    "المريخي", "سائق", "كثيرا", "إن", "و", "،", ".", "12", "ـ", "\u064e", "\u200f", "-", " ", "\n",
+    "ألونسو", "شوماخر", "علي", "على", "الوليد", "قال", "الرئيس", "Michael", "(", "«",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join))
+def test_any_text_tags_without_error_and_spans_hold(text: str) -> None:
+    tags = Tagger.default().tag(text)
+    for m in tags.mentions:
+        assert text[m.start : m.end] == m.text and m.text.strip() == m.text
