@@ -160,6 +160,14 @@ class Tagger:
                 continue  # a trigger word inside a name (حزب in حزب الله)
             if start < reach:
                 continue  # inside a name read before, or a person listed after it
+            if i < len(resolved) and _opens(group, resolved[i], end, folded.original):
+                # A given name right before a listed person (محمد + حسني مبارك) is part of
+                # the name: the listed actor's mention takes it in.
+                m = resolved[i]
+                resolved[i] = m._replace(
+                    start=start, text=folded.original[start : m.end], extent=(start, m.extent[1])
+                )
+                continue
             if item is None:
                 known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                 item = Item(folded.original, known, folded)
@@ -284,6 +292,15 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
             extent = match.extent
             groups.append([match])
     return groups
+
+
+def _opens(group: list[Match[Entry]], name: Match[Entry], end: int, text: str) -> bool:
+    """True if the given name ending at `end` (a trigger group of one) opens `name`, a
+    listed person's mention one space after it with no proclitic: محمد + حسني مبارك."""
+    if name.extent[0] != end + 1 or name.start != end + 1 or text[end] != " " or len(group) != 1:
+        return False
+    trigger, actor = group[0].payload.trigger, name.payload.actor
+    return trigger is not None and trigger.role == "given" and actor is not None and actor.type == "person"
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:

@@ -64,6 +64,14 @@ def test_a_listed_actor_wins_over_a_given_name(tagger: Tagger) -> None:
     assert actors == [("محمد بن سلمان", "mohammed-bin-salman")]
 
 
+@pytest.mark.parametrize(
+    "text", ["وقال الرئيس المصري محمد حسني مبارك إن", "ومحمد حسني مبارك", "التقى محمد حسني مبارك الوفد"]
+)
+def test_a_given_name_joins_the_listed_person_after_it(tagger: Tagger, text: str) -> None:
+    actors = [(m.text, m.ref) for m in tagger.tag(text).mentions if m.kind == "actor"]
+    assert actors == [("محمد حسني مبارك", "hosni-mubarak")]
+
+
 def test_given_name_finds_repeat_by_surname(tagger: Tagger) -> None:
     tags = tagger.tag("فاز رافائيل نادال بالمباراة. وقال نادال إن الملعب كان صعبا")
     people = [(m.text, m.ref) for m in tags.mentions if m.type == "person"]
