@@ -19,7 +19,7 @@ from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping, phrase_key
 from streams.text.matchkey import MatchKey
 
-_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
+_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3, "given": 4}
 _LOOK_BACK = 24
 _AFTER_CHECKED = 0x0700  # see Tagger._maybe_after
 _AFTER_CHECKED_CHAR = chr(_AFTER_CHECKED)
@@ -150,6 +150,7 @@ class Tagger:
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
+        reach = -1  # the end of the last find, or of the last person listed after it
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
@@ -157,7 +158,15 @@ class Tagger:
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             if i < len(resolved) and resolved[i].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
-            if out and start < out[-1].end:
+            if start < reach:
+                continue  # inside a name read before, or a person listed after it
+            if i < len(resolved) and _opens(group, resolved[i], end, folded.original):
+                # A given name right before a listed person (محمد + حسني مبارك) is part of
+                # the name: the listed actor's mention takes it in.
+                m = resolved[i]
+                resolved[i] = m._replace(
+                    start=start, text=folded.original[start : m.end], extent=(start, m.extent[1])
+                )
                 continue
             if item is None:
                 known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
@@ -168,6 +177,7 @@ class Tagger:
                 hit = reader.read(item, start, end, role) if role is not None else None
                 if hit is not None:
                     out.append(hit)
+                    reach = hit.more[-1].end if hit.more else hit.end
                     break
         return out
 
@@ -181,12 +191,14 @@ class Tagger:
         plain_arabic: bool = False,
     ) -> Tags:
         # A pattern's span replaces the names it contains (السودان in حركة تحرير السودان).
-        if found:
-            if len(found) == 1:  # the usual case: one comparison per name, no generator
-                lo, hi = found[0].start, found[0].end
+        # A person's never contains one: the readers stop at a known name, and repeats skip
+        # every known span; so only the other spans are checked (people are most finds).
+        spans = [(f.start, f.end) for f in found if f.actor.type != "person"] if found else None
+        if spans:
+            if len(spans) == 1:  # the usual case: one comparison per name, no generator
+                lo, hi = spans[0]
                 resolved = [m for m in resolved if not (lo <= m.start and m.end <= hi)]
             else:
-                spans = [(f.start, f.end) for f in found]
                 kept = []
                 for m in resolved:
                     for lo, hi in spans:
@@ -280,6 +292,15 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
             extent = match.extent
             groups.append([match])
     return groups
+
+
+def _opens(group: list[Match[Entry]], name: Match[Entry], end: int, text: str) -> bool:
+    """True if the given name ending at `end` (a trigger group of one) opens `name`, a
+    listed person's mention one space after it with no proclitic: محمد + حسني مبارك."""
+    if name.extent[0] != end + 1 or name.start != end + 1 or text[end] != " " or len(group) != 1:
+        return False
+    trigger, actor = group[0].payload.trigger, name.payload.actor
+    return trigger is not None and trigger.role == "given" and actor is not None and actor.type == "person"
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:
