@@ -194,7 +194,7 @@ def load_m49() -> M49:
     return M49(regions, countries)
 
 
-TriggerRole = Literal["title", "speech", "org", "body"]
+TriggerRole = Literal["title", "speech", "org", "body", "given"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +219,7 @@ class PatternWords:
     connectors: frozenset[str]
     titles: frozenset[str]  # one-word titles (Colonel, الشيخ), skipped before a name
     speech_ends: frozenset[str]  # words that may follow a name after a speech verb (إن، رئيس)
+    common: frozenset[str] = frozenset()  # everyday words no name word after a given name is
 
 
 def load_patterns() -> PatternWords:
@@ -248,6 +249,11 @@ def load_patterns() -> PatternWords:
                 )
                 triggers += [(w, trigger) for w in _names(body.get("words"), where)]
 
+    # Given names (given_names.yaml) start a name themselves: the weakest trigger.
+    given = _load("given_names.yaml")
+    for section in ("ar", "foreign"):
+        triggers += [(w, Trigger("given")) for w in _names(given.get(section), f"given_names.yaml {section}")]
+
     def words(section: str) -> frozenset[str]:
         body = data.get(section) or {}
         where = f"patterns.yaml {section}"
@@ -261,6 +267,7 @@ def load_patterns() -> PatternWords:
         words("connectors"),
         titles_1,
         words("speech_ends"),
+        frozenset(map(phrase_key, _names(_load("common_words.yaml").get("ar"), "common_words.yaml ar"))),
     )
 
 

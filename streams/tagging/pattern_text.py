@@ -7,13 +7,16 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
+from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey, is_fast
 from streams.text.normalize import normalize
 
 ALI = "علي"  # the name as written with ي (see is_ali)
+ARTICLE = "ال"
+MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 
 # A word: letters and digits (Arabic tashkeel and tatweel included), with inner hyphens or
 # apostrophes (al-Assad, O'Brien); one character class, so the scan stays fast. Only a
@@ -142,6 +145,19 @@ def slug(text: str) -> str:
     return _SLUG_JUNK.sub("-", ascii_text.lower()).strip("-")
 
 
+class Found(NamedTuple):
+    """An actor a pattern found: the span and the actor (the span covers the name only).
+
+    A NamedTuple rather than a frozen dataclass: as cheap to make as a tuple.
+    """
+
+    start: int
+    end: int
+    actor: Actor
+    # People listed right after this one (X و Y، و Z); `repeats.with_repeats` adds them.
+    more: tuple[Found, ...] = ()
+
+
 class Item:
     """One text as the patterns read it: the text, its matching key and its resolved mentions."""
 
@@ -187,3 +203,28 @@ def is_ali(text: str, word: Word) -> bool:
 
 def is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff"
+
+
+def glued_words(item: Item, pos: int, limit: int) -> list[Word]:
+    """Up to `limit` words after `pos` joined by whitespace only, with their keys (a name's
+    words: what `PatternReader._words` reads, without the word after punctuation)."""
+    run = glued_run(limit).match(item.text, pos, pos + WINDOW)
+    if run is None:
+        return []
+    shift = 0 if item.plain else item.shift(pos, run.end())
+    if shift is not None:
+        folded = item.folded
+        return [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
+    spans = [span for span in run.regs[1:] if span[0] >= 0]
+    keys = fold_words(item.text, spans, pos)
+    return [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
+
+
+def nisba_name(key: str) -> bool:
+    """A family name in nisba form (المالكي، الحريري، البارزاني): after a speech verb, and
+    followed by إن or punctuation, it names a person (a country's nisba is a known demonym)."""
+    return starts_with_article(key) and key.endswith("ي") and len(key) >= MIN_NISBA_NAME
+
+
+def starts_with_article(key: str) -> bool:
+    return key.startswith(ARTICLE) and len(key) > len(ARTICLE) + 1

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from streams.tagging.data import PatternWords, Trigger
+from streams.tagging.given import GivenNameReader
 from streams.tagging.pattern_text import (
     ALI,
     END,
@@ -14,6 +14,7 @@ from streams.tagging.pattern_text import (
     START,
     WINDOW,
     WORD,
+    Found,
     Item,
     Word,
     capitalised,
@@ -21,9 +22,13 @@ from streams.tagging.pattern_text import (
     glued_run,
     is_ali,
     is_arabic,
+    nisba_name,
     slug,
+    starts_with_article,
 )
 from streams.tagging.records import Actor, ActorType
+
+__all__ = ["Found", "PatternReader"]
 from streams.text.matcher import phrase_key
 
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
@@ -35,7 +40,6 @@ _FIRST_READ = {"title": 4}
 _MAX_QUALIFIERS = 5  # words between a title and the name (الفرنسي، للأمم المتحدة …)
 _MAX_NAME_WORDS = 3  # not counting connectors (بن، عبد): longer runs mostly run on into the verb
 _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
-_MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, العلي no
 _MAX_ORG_WORDS = 4
 _IN = "في"
 # The article is written with a bare alef (ال); أل، إل open names (ألفونسو، إلهام) that the
@@ -50,31 +54,17 @@ _LIST_AND = re.compile(r"\s*[،,]?\s*و(?=\s*[^\W\d_])\s*")
 _LIST_END = re.compile(r"\s*(?:$|[^\w\s]|و(?:\s|[^\W\d_]))")
 _MAX_LISTED = 8
 _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو، X و حضر)
-_ARTICLE = "ال"
 # A word opening with ل and the article (للجزيرة، للعرقلة) is no part of a name; nor is
 # one with ب and the article at the start of a name (بالجهود) — later in a name it may be
 # one (… بالاك); كال and فال open names (كالمي، فالتر).
-_PREPOSITION_ARTICLE = "لل"
-_BI_ARTICLE = "بال"
+_PREPOSITIONARTICLE = "لل"
+_BIARTICLE = "بال"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
 class _MoreWords(Exception):
     """A reading got to the end of the words read so far (see `PatternReader._person`)."""
-
-
-class Found(NamedTuple):
-    """An actor a pattern found: the span and the actor (the span covers the name only).
-
-    A NamedTuple rather than a frozen dataclass: as cheap to make as a tuple.
-    """
-
-    start: int
-    end: int
-    actor: Actor
-    # People listed right after this one (X و Y، و Z); `repeats.with_repeats` adds them.
-    more: tuple[Found, ...] = ()
 
 
 class PatternReader:
@@ -99,6 +89,14 @@ class PatternReader:
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
+        self._common = words.common
+        self._given = GivenNameReader(
+            words.connectors,
+            self._not_names | self._speech_ends | self._titles,
+            words.common,
+            self._speech_ends,
+            self._not_names,
+        )
         # Words that never stand for a person alone (see repeats.name_keys).
         self.name_stop = words.connectors | words.not_names
 
@@ -132,18 +130,24 @@ class PatternReader:
         after = WORD.search(text, end, stop)
         if after is not None:
             start, after_end = after.span()
-            glued = not text[end:start].strip()
+            if text[end:start].strip():
+                # After punctuation (nearly always): no reading looks at its key, only at
+                # its being there and not glued, so it is not keyed.
+                out.append((start, after_end, "", False))
+                return out
             shift = item.shift(start, after_end)
             if shift is not None:
                 key = item.folded[start - shift : after_end - shift]
             else:
                 key = fold_words(text, [(start, after_end)], pos)[0]
-            out.append((start, after_end, key, glued))
+            out.append((start, after_end, key, True))
         return out
 
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
         """What the trigger at [start, end) of `item.text` introduces, if anything."""
         role = trigger.role
+        if role == "given":
+            return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
             return None
         limit = _WORDS_READ[role]
@@ -180,7 +184,7 @@ class PatternReader:
         head a construct (وزير الدفاع، ممثل الأمم المتحدة) and the name after it have two
         words or more; None if no construct follows (وزير سابق، ممثل بارع)."""
         w_start, w_end, key, _ = words[0]
-        if _starts_with_article(key) or key.startswith("لل") or item.known.at(w_start, w_end):
+        if starts_with_article(key) or key.startswith("لل") or item.known.at(w_start, w_end):
             return True
         return None
 
@@ -203,11 +207,16 @@ class PatternReader:
             return False
         if key in self._connectors:
             return True
-        definite = is_arabic(item.text[start]) and _starts_with_article(key) and not _nisba_name(key)
+        definite = is_arabic(item.text[start]) and starts_with_article(key) and not nisba_name(key)
         return key not in self._not_names and not definite
 
     def _person(
-        self, item: Item, words: list[Word], *, speech: bool = False, partial: bool = False
+        self,
+        item: Item,
+        words: list[Word],
+        *,
+        speech: bool = False,
+        partial: bool = False,
     ) -> Found | None:
         """A name after a title (with qualifiers between) or right after a speech verb.
 
@@ -220,6 +229,7 @@ class PatternReader:
         at = item.known.at
         connectors = self._connectors
         not_names = self._not_names
+        common = self._common
         english = not is_arabic(text[words[0][START]])
         country: str | None = None
         i = 0
@@ -230,7 +240,7 @@ class PatternReader:
             while i < count and i < _MAX_QUALIFIERS and words[i][GLUED]:
                 w_start, w_end, key, _ = words[i]
                 hit = at(w_start, w_end)
-                definite = not english and (_starts_with_article(key) or key.startswith("لل"))
+                definite = not english and (starts_with_article(key) or key.startswith("لل"))
                 definite = definite and text[w_start] not in _HAMZA_ALEFS  # ألفونسو: no article
                 if definite and i + 1 < count and words[i + 1][KEY] in _LINEAGE:
                     break  # a name with the article: الوليد بن طلال، الحسن بن علي
@@ -273,15 +283,17 @@ class PatternReader:
                 if hit[2] == "actor":
                     return None  # a listed actor: the gazetteer has it already
                 break
+            if key in common and not connector:
+                break  # an everyday word (سائق، حديث): the sentence goes on
             if english:
                 if not (connector or capitalised(text, word)):
                     break
-            elif speech and not name and _nisba_name(key) and key not in self._titles:
+            elif speech and not name and nisba_name(key) and key not in self._titles:
                 name.append(word)  # a family name alone: وقال المالكي إن
                 i += 1
                 break
             elif (
-                _starts_with_article(key)
+                starts_with_article(key)
                 and text[word[START]] not in _HAMZA_ALEFS
                 and not connector
                 and not after_connector
@@ -305,7 +317,7 @@ class PatternReader:
                 # at the surname, so after a speech verb "X الY" is never a name: far more
                 # often a noun phrase (قال جيش الاحتلال، رفض توجيه الاتهام) than a speaker.
                 break
-            elif key.startswith(_PREPOSITION_ARTICLE) or (not name and key.startswith(_BI_ARTICLE)):
+            elif key.startswith(_PREPOSITIONARTICLE) or (not name and key.startswith(_BIARTICLE)):
                 break  # a preposition with the article (للجزيرة، بالجهود) is no part of a name
             name.append(word)
             core += not connector
@@ -323,8 +335,8 @@ class PatternReader:
             # A name with the article only as a family name alone, with something after it
             # (وقال المالكي إن is a name; وقال العسكري. is "the soldier said").
             head = name[0][KEY]
-            family = len(name) == 1 and _nisba_name(head) and after is not None
-            if _starts_with_article(head) and not family:
+            family = len(name) == 1 and nisba_name(head) and after is not None
+            if starts_with_article(head) and not family:
                 return None
         elif len(name) == 1 and not english:
             # One word after a title is as often a verb or a noun (الملك يعلم، الحارس ركنية)
@@ -359,8 +371,8 @@ class PatternReader:
                     break
                 if key in self._not_names or item.known.at(word[START], word[END]) is not None:
                     return tuple(out)
-                if _starts_with_article(key) and not (name and name[-1][KEY] in self._connectors):
-                    if not name or not _nisba_name(key):
+                if starts_with_article(key) and not (name and name[-1][KEY] in self._connectors):
+                    if not name or not nisba_name(key):
                         return tuple(out)  # an ال-word: a noun, or a title (و الرئيس Y)
                     name.append(word)  # a family name ends the name (محسن الشرقاوي)
                     break
@@ -391,7 +403,7 @@ class PatternReader:
         text = item.text
         at = item.known.at
         english = not is_arabic(text[start])
-        head_definite = _starts_with_article(phrase_key(text[start:end]))
+        head_definite = starts_with_article(phrase_key(text[start:end]))
         country: str | None = None
         stop = end
         taken = 0
@@ -405,14 +417,14 @@ class PatternReader:
             if english:
                 if not text[w_start].isupper():
                     break
-            elif _starts_with_article(key) or key.startswith("لل"):
+            elif starts_with_article(key) or key.startswith("لل"):
                 pass
             elif taken or head_definite:
                 break  # after the first word only the article's words continue a name
             elif trigger.proper is False and hit is None and key.startswith("و"):
                 break
             if taken == 0 and not english:
-                definite = _starts_with_article(key)
+                definite = starts_with_article(key)
                 if (trigger.proper and definite) or (trigger.definite and not definite):
                     return None
             if hit is not None:
@@ -437,16 +449,6 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
         if not is_arabic(word[:1]):
             continue
         out.update(prefix + word for prefix in _PROCLITIC_PREFIXES)
-        if _starts_with_article(word):
+        if starts_with_article(word):
             out.update(c + "ل" + word[1:] for c in ("", "و", "ف"))  # ل + الرئيس = للرئيس
     return frozenset(out)
-
-
-def _nisba_name(key: str) -> bool:
-    """A family name in nisba form (المالكي، الحريري، البارزاني): after a speech verb, and
-    followed by إن or punctuation, it names a person (a country's nisba is a known demonym)."""
-    return _starts_with_article(key) and key.endswith("ي") and len(key) >= _MIN_NISBA_NAME
-
-
-def _starts_with_article(key: str) -> bool:
-    return key.startswith(_ARTICLE) and len(key) > len(_ARTICLE) + 1

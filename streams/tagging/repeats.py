@@ -98,13 +98,26 @@ def with_repeats(
     text, key = folded.original, folded.key
     # Longest names first, and the first to claim a name keeps it, so a surname found
     # alone joins the full name.
-    names: dict[str, Actor] = {}
-    for person in sorted(people, key=_longest_first) if len(people) > 1 else people:
-        for name in name_keys(text[person.start : person.end], stop):
-            names.setdefault(name, person.actor)
-    out = [_as_named(f, names, text) for f in found] if len(people) > 1 else list(found)
-    # Most names occur once, as found: one C-level count per name rules the rest out.
-    again = [(name, actor) for name, actor in names.items() if _may_recur(key, name)]
+    if len(people) == 1:  # the usual case
+        person = people[0]
+        names = dict.fromkeys(name_keys(text[person.start : person.end], stop), person.actor)
+        out = list(found)
+    else:
+        names = {}
+        full_names: dict[int, str] = {}  # a person's start -> full name (finds never overlap)
+        for person in sorted(people, key=_longest_first):
+            keys = name_keys(text[person.start : person.end], stop)
+            full_names[person.start] = keys[0]
+            for name in keys:
+                names.setdefault(name, person.actor)
+        out = [_as_named(f, names, full_names) for f in found]
+    # Most names occur once, as found: one C-level count per name rules the rest out
+    # (inlined `_may_recur`: a call per name costs as much as the count).
+    again = [
+        (name, actor)
+        for name, actor in names.items()
+        if key.count(name) > 1 or (name.startswith("ال") and "ل" + name[1:] in key)
+    ]
     if not again:
         return out
     occupied = [*taken, *((f.start, f.end) for f in out)]  # listed people are not in `taken`
@@ -132,18 +145,13 @@ def _with_listed(found: Sequence[Found]) -> list[Found]:
     return out
 
 
-def _may_recur(key: str, name: str) -> bool:
-    """True if `name` may occur in `key` besides the once it was found."""
-    return key.count(name) > 1 or (name.startswith("ال") and "ل" + name[1:] in key)
-
-
 def _longest_first(found: Found) -> int:
     return found.start - found.end
 
 
-def _as_named(found: Found, names: dict[str, Actor], text: str) -> Found:
+def _as_named(found: Found, names: dict[str, Actor], full_names: dict[int, str]) -> Found:
     """`found`, as the person whose name it is, if it is one of `names`."""
     if found.actor.type != "person":
         return found
-    actor = names.get(phrase_key(text[found.start : found.end]), found.actor)
+    actor = names.get(full_names[found.start], found.actor)
     return found if actor is found.actor else found._replace(actor=actor)

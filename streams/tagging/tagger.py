@@ -27,7 +27,7 @@ from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping
 from streams.text.matchkey import MatchKey
 
-_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3}
+_ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3, "given": 4}
 _REGION_CACHE_SIZE = 4096
 _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 _mention_order = attrgetter("start", "end")
@@ -93,6 +93,8 @@ class Tagger:
         groups = _groups(names)
         # Where a place would be part of another name (after نهر، مطار): only if the text has one.
         cancel_at = cancel_points(text, after, self._between) if after is not None else None
+        # Places found to be part of another name (ملعب سانتياغو برنابيو): no patterns there.
+        parts: list[Match[Entry]] | None = None
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -105,6 +107,7 @@ class Tagger:
                 kind = entry.kind
                 if kind == "place":  # the most frequent kind: one comparison
                     if cancel_at and match.extent[0] in cancel_at:
+                        parts = [match] if parts is None else [*parts, match]
                         continue
                     if entry.context_only:  # decided once the context is known
                         ambiguous.append((len(resolved), group))
@@ -131,6 +134,7 @@ class Tagger:
                 if any(e.kind == "block" for e in payloads):
                     continue
                 if cancel_at and group[0].extent[0] in cancel_at and any(e.kind == "place" for e in payloads):
+                    parts = [group[0]] if parts is None else [*parts, group[0]]
                     continue
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries and not payloads[0].context_only:
@@ -156,7 +160,7 @@ class Tagger:
             resolved[i] = next(m for m in group if m.payload is entry)
         if dropped is not None:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
-        found_actors = self._patterns(folded, triggers, resolved) if triggers else []
+        found_actors = self._patterns(folded, triggers, resolved, parts) if triggers else []
         if found_actors:
             taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
             found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
@@ -165,13 +169,19 @@ class Tagger:
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
 
     def _patterns(
-        self, folded: MatchKey, triggers: list[Match[Entry]], resolved: list[Match[Entry]]
+        self,
+        folded: MatchKey,
+        triggers: list[Match[Entry]],
+        resolved: list[Match[Entry]],
+        parts: list[Match[Entry]] | None = None,
     ) -> list[Found]:
-        """Actors found by the patterns around trigger words (see patterns.py)."""
+        """Actors found by the patterns around trigger words (see patterns.py); `parts` are
+        places read as part of another name (a stadium's, a river's), where none is read."""
         extent_ends = [m.extent[1] for m in resolved]
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
+        reach = -1  # the end of the last find, or of the last person listed after it
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
@@ -179,10 +189,22 @@ class Tagger:
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             if i < len(resolved) and resolved[i].extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
-            if out and start < out[-1].end:
+            if parts is not None and any(p.extent[0] < end and start < p.extent[1] for p in parts):
+                continue  # inside another name's part (سانتياغو in ملعب سانتياغو برنابيو)
+            if start < reach:
+                continue  # inside a name read before, or a person listed after it
+            if i < len(resolved) and _opens(group, resolved[i], end, folded.original):
+                # A given name right before a listed person (محمد + حسني مبارك) is part of
+                # the name: the listed actor's mention takes it in.
+                m = resolved[i]
+                resolved[i] = m._replace(
+                    start=start, text=folded.original[start : m.end], extent=(start, m.extent[1])
+                )
                 continue
             if item is None:
                 known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
+                if parts is not None:  # a reading stops there as at a name (kind "block")
+                    known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
                 item = Item(folded.original, known, folded)
             # One trigger word nearly always; several readings are tried in role order.
             roles = [group[0].payload.trigger] if len(group) == 1 else _roles(group)
@@ -190,6 +212,7 @@ class Tagger:
                 hit = reader.read(item, start, end, role) if role is not None else None
                 if hit is not None:
                     out.append(hit)
+                    reach = hit.more[-1].end if hit.more else hit.end
                     break
         return out
 
@@ -204,12 +227,14 @@ class Tagger:
         plain_arabic: bool = False,
     ) -> Tags:
         # A pattern's span replaces the names it contains (السودان in حركة تحرير السودان).
-        if found:
-            if len(found) == 1:  # the usual case: one comparison per name, no generator
-                lo, hi = found[0].start, found[0].end
+        # A person's never contains one: the readers stop at a known name, and repeats skip
+        # every known span; so only the other spans are checked (people are most finds).
+        spans = [(f.start, f.end) for f in found if f.actor.type != "person"] if found else None
+        if spans:
+            if len(spans) == 1:  # the usual case: one comparison per name, no generator
+                lo, hi = spans[0]
                 resolved = [m for m in resolved if not (lo <= m.start and m.end <= hi)]
             else:
-                spans = [(f.start, f.end) for f in found]
                 kept = []
                 for m in resolved:
                     for lo, hi in spans:
@@ -306,6 +331,15 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
             extent = match.extent
             groups.append([match])
     return groups
+
+
+def _opens(group: list[Match[Entry]], name: Match[Entry], end: int, text: str) -> bool:
+    """True if the given name ending at `end` (a trigger group of one) opens `name`, a
+    listed person's mention one space after it with no proclitic: محمد + حسني مبارك."""
+    if name.extent[0] != end + 1 or name.start != end + 1 or text[end] != " " or len(group) != 1:
+        return False
+    trigger, actor = group[0].payload.trigger, name.payload.actor
+    return trigger is not None and trigger.role == "given" and actor is not None and actor.type == "person"
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:

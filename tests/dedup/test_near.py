@@ -17,9 +17,10 @@ from streams.dedup.anchors import (
     unsketch,
     width,
 )
+from streams.dedup.lanes import Bands, Lanes, as_hashes, pair_hashes
 from streams.dedup.near import NearConfig, NearIndex, best, similarity
 from streams.dedup.shingles import WORD, Shingler, fold, fold_pair, strip_proclitics, words
-from streams.dedup.signer import Signer, _pack
+from streams.dedup.signer import Signer
 from streams.tagging.tagger import Tagger
 from tests.dedup.make_labelled_set import load
 
@@ -238,7 +239,7 @@ def test_labelled_set_meets_targets() -> None:
 
 
 def _reference_pack(mins: dict[int, int], nbins: int, bits: int) -> int:
-    """The per-bin loop `signer._pack` stands for (rotation densification, b-bit lanes): each bin
+    """The per-bin loop `lanes.Lanes.pack` stands for (rotation densification, b-bit lanes): each bin
     keeps the low bits of its minimum, an empty bin those of the next non-empty bin's, wrapping."""
     if not mins:
         return 0
@@ -254,12 +255,59 @@ def test_pack_equals_reference_loop() -> None:
     rng = random.Random(4)
     for nbins in (1, 2, 16, 64, 128, 256):
         shift = 64 - (nbins.bit_length() - 1)
-        for bits in (1, 2, 3, 4, 5, 6, 8):
+        for bits in (1, 2, 3, 4, 5, 6, 8, 16):
+            lanes = Lanes(nbins, bits)
             for n in (1, 2, 5, nbins // 2 + 1, 3 * nbins):
                 hashes = {rng.getrandbits(64) for _ in range(n)}
                 hashes |= {(1 << 64) - 1 - rng.randrange(200)}  # m + distance past 2**64
                 mins = {x >> shift: x for x in sorted(hashes, reverse=True)}
-                assert _pack(sorted(hashes), nbins, bits, shift) == _reference_pack(mins, nbins, bits)
+                # Repeats change no minimum.
+                ascending = as_hashes([*hashes, *rng.sample(sorted(hashes), min(3, len(hashes)))])
+                assert lanes.pack(ascending) == _reference_pack(mins, nbins, bits)
+    assert Lanes(32, 4).pack(as_hashes([])) == 0
+
+
+def _reference_keys(
+    ascending: list[int], bands: int, probes: int, salt: int
+) -> tuple[list[bytes], list[bytes]]:
+    """Per band (a 1/bands slice of the hash range, by the top bits): store under its smallest
+    hash, look up its `probes` smallest distinct ones, each xored with the salt."""
+    shift = 64 - (bands.bit_length() - 1)
+    stored: list[bytes] = []
+    looked: list[bytes] = []
+    for band in range(bands):
+        distinct = sorted({x for x in ascending if (x >> shift if shift < 64 else 0) == band})
+        keys = [(x ^ salt).to_bytes(8, "little") for x in distinct[: max(1, probes)]]
+        stored += keys[:1]
+        looked += keys
+    return stored, looked
+
+
+def test_band_keys_equal_reference_loop() -> None:
+    rng = random.Random(6)
+    salt = rng.getrandbits(64)
+    for bands in (1, 2, 4, 16):
+        for probes in (0, 1, 2, 3):
+            keys = Bands(bands, probes, salt)
+            for n in (0, 1, 2, 3, 10, 70):
+                values = [rng.getrandbits(64) for _ in range(n)]
+                values += rng.choices(values, k=n // 2) if values else []  # repeated shingles
+                values += [0, (1 << 64) - 1] if n == 3 else []
+                stored, looked = keys.keys(as_hashes(values))
+                assert (list(stored), list(looked)) == _reference_keys(sorted(values), bands, probes, salt)
+
+
+def test_pair_hashes_skip_the_pair_across_title_and_summary() -> None:
+    rng = random.Random(7)
+    for nt, ns in ((2, 0), (3, 2), (5, 7), (2, 30)):
+        table = [(rng.getrandbits(64), rng.getrandbits(64)) for _ in range(nt + ns)]
+        if ns == 7:
+            # A real shingle hash of all ones next to the straddling pair (which becomes all ones
+            # before it is cut off): only the straddling one goes.
+            table[nt + 1] = (table[nt + 1][0], table[nt][0] ^ ((1 << 64) - 1))
+        joined = b"".join(t0.to_bytes(8, "little") + t1.to_bytes(8, "little") for t0, t1 in table)
+        expected = [table[i][0] ^ table[i + 1][1] for i in range(nt + ns - 1) if i != nt - 1 or not ns]
+        assert pair_hashes(joined, nt, ns).tolist() == sorted(expected)
 
 
 def test_repeated_shingles_give_distinct_probe_keys() -> None:

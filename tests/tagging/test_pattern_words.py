@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.tagging.pattern_text import WINDOW, WORD, Item, is_one_to_one
+from streams.tagging.pattern_text import GLUED, WINDOW, WORD, Item, glued_words, is_one_to_one
 from streams.tagging.patterns import PatternReader
 from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey, is_fast
@@ -34,6 +34,7 @@ def _reference(text: str, pos: int, limit: int) -> list[tuple[int, int, str, boo
         start, end = m.span()
         glued = not window[prev:start].strip()
         key = folded[start:end] if folded else phrase_key(m.group())
+        key = key if glued else ""  # a word after punctuation ends every reading: never keyed
         out.append((pos + start, pos + end, key, glued))
         if not glued or len(out) >= limit:
             break
@@ -74,3 +75,13 @@ def test_sliced_word_keys_equal_folded_ones(text: str) -> None:
     keyed, folded = Item(text, [], MatchKey(text)), Item(text, [])
     for pos in range(len(text)):
         assert PatternReader._words(keyed, pos, 5) == PatternReader._words(folded, pos, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=30))
+def test_glued_words_are_the_words_before_punctuation(text: str) -> None:
+    # glued_words (the given-name reader's read) is _words without the word after punctuation.
+    for item in (Item(text, [], MatchKey(text)), Item(text, [])):
+        for pos in range(len(text)):
+            words = PatternReader._words(item, pos, 3)
+            assert glued_words(item, pos, 3) == [w for w in words if w[GLUED]]

@@ -302,3 +302,8 @@ def test_short_foreign_subdivisions_need_a_word_for_their_kind(tagger: Tagger) -
     tags = tagger.tag("فاز في ولاية أيوا ثم بولاية يوتا")
     assert [(m.ref, m.country) for m in tags.mentions] == [("Iowa", "US"), ("Utah", "US")]
     assert tagger.tag("قال إن أيوا ويوتا").mentions == ()  # short names alone are not read
+
+
+def test_a_place_inside_another_name_is_read_as_nothing_else(tagger: Tagger) -> None:
+    # سانتياغو is a city and a given name: inside a stadium's name it is neither.
+    assert tagger.tag("فاز ريال مدريد على ملعب سانتياغو برنابيو أمس").mentions == ()

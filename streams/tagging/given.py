@@ -1,0 +1,133 @@
+"""Read the name a given name opens (محمد حسن علوان، فرناندو ألونسو), with no title or speech verb before it.
+
+Given names (given_names.yaml) are the most frequent trigger, so their reading is lean: one
+read of three words after the given name, set lookups, no qualifiers. The name is the given
+name and one or two name words: a connector (بن، عبد) joins the next word in; an ال-word
+ends the name as its surname (بشار الأسد), and after two words only a family name in nisba
+form does (محمد مقلد المريخي, not مايكل شوماخر البطل); a third plain word counts only if
+a name may end after it (`GivenNameReader._ends_name`), as it is far more often the verb
+or noun after a name of two (هاني عبادة إداري الفريق، جيمس جونز توافر). A given name
+alone is no name: it is as often a surname, a word, or someone the text named before.
+"""
+
+from __future__ import annotations
+
+import re
+
+from streams.tagging.pattern_text import (
+    ALI,
+    ARTICLE,
+    END,
+    GLUED,
+    KEY,
+    START,
+    Found,
+    Item,
+    Word,
+    glued_words,
+    is_ali,
+    nisba_name,
+    slug,
+)
+from streams.tagging.records import Actor
+
+# A connector word (بن، أبو، عبد) right before a given name: the name started before it.
+_AFTER_CONNECTOR = re.compile(r"(?:^|\s)(?:[بإا]بن|بن|بنت|[أا]ب[وي]|عبد|آل|ال)\s+$")
+_CONNECTOR_LOOK_BACK = 8
+_CONNECTOR_LAST_LETTERS = frozenset("نتويدل")  # the last letters of those connectors
+_WORDS_READ = 3  # words read after a given name
+_MAX_WORDS = 3  # the given name and two more (connectors not counted)
+_MIN_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
+_ABD = "عبد"  # the first half of compound given names (عبد الله)
+# The article is written with a bare alef; أل، إل open names (ألونسو، إلهام) that the
+# matching key folds to ال.
+_HAMZA_ALEFS = frozenset("أإآ")
+# Words that open no name word: a preposition with the article (للجزيرة، بالجهود).
+_NO_NAME_STARTS = ("لل", "بال")
+
+
+class GivenNameReader:
+    """Reads names after given names; the word sets come from the pattern reader."""
+
+    def __init__(
+        self,
+        connectors: frozenset[str],
+        stops: frozenset[str],
+        common: frozenset[str],
+        speech_ends: frozenset[str],
+        not_names: frozenset[str],
+    ) -> None:
+        self._connectors = connectors  # بن، أبو، عبد، آل …
+        self._stops = stops  # words no name word is (function words, إن، titles …)
+        self._common = common  # everyday words (سائق، حديث), checked after known names
+        self._speech_ends = speech_ends  # words that follow a name (إن، رئيس …)
+        self._not_names = not_names
+
+    def read(self, item: Item, start: int, end: int) -> Found | None:
+        """The person whose name the given name at [start, end) of `item.text` opens, if any."""
+        text = item.text
+        # (the letter before the space first: one lookup rules most connectors out)
+        if (
+            start > 1
+            and text[start - 2] in _CONNECTOR_LAST_LETTERS
+            and _AFTER_CONNECTOR.search(text, max(0, start - _CONNECTOR_LOOK_BACK), start)
+        ):
+            return None  # the given name continues a name (الوليد بن طلال، أبو بكر)
+        words = glued_words(item, end, _WORDS_READ)
+        at = item.known.at
+        connectors = self._connectors
+        stops = self._stops
+        common = self._common
+        last = end  # the end of the name so far
+        core = 1  # name words other than connectors, the given name included
+        joined = False  # the word before was a connector
+        if text.endswith(_ABD, start, end):
+            core, joined = 0, True
+        for n, (w_start, w_end, key, glued) in enumerate(words):
+            if not glued or len(key) < _MIN_LETTERS or key[0].isdigit():
+                break
+            connector = key in connectors
+            if (
+                not connector
+                and (key in stops or (key[0] == "و" and not joined) or key.startswith(_NO_NAME_STARTS))
+                and not (key == ALI and is_ali(text, words[n]))
+            ):
+                break  # (a و-word is the next clause or name, unless a connector asks for one)
+            hit = at(w_start, w_end)
+            if hit is not None:
+                if hit[2] == "actor":
+                    return None  # a listed actor: the gazetteer has it already
+                break
+            if key in common and not connector:
+                break  # an everyday word (سائق، حديث): the sentence goes on
+            if connector:
+                joined = True
+                continue
+            if not joined and key.startswith(ARTICLE) and text[w_start] not in _HAMZA_ALEFS:
+                if core == 1 or (core == 2 and nisba_name(key)):
+                    last, core = w_end, core + 1
+                break
+            joined = False
+            core += 1
+            if core == _MAX_WORDS and not self._ends_name(item, words, n + 1):
+                break  # keep the name of two
+            last = w_end
+            if core == _MAX_WORDS:
+                break
+        if core < 2:
+            return None
+        surface = text[start:last]
+        return Found(start, last, Actor(slug(surface), surface, "person", None))
+
+    def _ends_name(self, item: Item, words: list[Word], i: int) -> bool:
+        """True if a name may end before words[i]: at punctuation, the end, a word of و, a
+        function word, a word that follows names (إن، رئيس) or a known mention."""
+        if i >= len(words) or not words[i][GLUED]:
+            return True
+        key = words[i][KEY]
+        return (
+            key.startswith("و")
+            or key in self._speech_ends
+            or key in self._not_names
+            or item.known.at(words[i][START], words[i][END]) is not None
+        )

@@ -1,0 +1,127 @@
+"""Names opened by a given name (given_names.yaml, streams.tagging.given)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.tagging import Tagger
+from streams.tagging.data import load_patterns
+from streams.text.matcher import phrase_key
+
+
+def _people(tagger: Tagger, text: str) -> list[str]:
+    return [m.text for m in tagger.tag(text).mentions if m.kind == "actor" and m.type == "person"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a given name and a surname, Arabic or foreign, with no title or speech verb
+        ("وتوج الإسباني رافائيل نادال بلقب البطولة", ["رافائيل نادال"]),
+        ("وحضر فرناندو ألونسو السباق", ["فرناندو ألونسو"]),  # ألونسو: no article
+        # a third word only where a name may end after it
+        ("التقى الوفد محمد حسن علوان، ثم غادر", ["محمد حسن علوان"]),
+        ("وسجل مايكل شوماخر أسرع زمن في التجارب", ["مايكل شوماخر"]),
+        # an ال-word: the surname after a given name, an apposition after two words …
+        ("وأعلن محمود الخطيب للصحفيين", ["محمود الخطيب"]),
+        ("وفاز مايكل شوماخر البطل السابق", ["مايكل شوماخر"]),
+        # … unless it is a family name in nisba form
+        ("وحضر محمد مقلد المريخي الاجتماع", ["محمد مقلد المريخي"]),
+        # connectors join the next word in; أبو and عبد open names
+        ("وغادر خالد بن وليد الفندق", ["خالد بن وليد"]),
+        ("واستقبل أبو جميل زيان الوفد", ["أبو جميل زيان"]),
+        ("وانضم عبد الله قاسم إلى الفريق", ["عبد الله قاسم"]),
+        # with a proclitic (running text writes و and ل onto the name)
+        ("وصل إلى الحلبة ومايكل شوماخر", ["مايكل شوماخر"]),
+    ],
+)
+def test_a_given_name_opens_a_name(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert _people(tagger, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وصل أحمد إلى المطار",  # a given name alone
+        "بدأ الوليد بن طلال حياته في التجارة",  # طلال continues a name after بن
+        "توفي عن عمر يناهز الثمانين",  # عمر "age": left out of the list
+        "صوت المجلس لصالح القرار",  # صالح in لصالح "in favour of": left out
+        "كتب محمد 12 مقالا",  # a number is no name
+        # an everyday word after a given name is the sentence going on (common_words.yaml)
+        "وعانى بليك كثيرا قبل أن يفوز",
+        "انتزع شقيقه رالف سائق فريق وليامز",
+    ],
+)
+def test_no_name_from_a_given_name_alone(tagger: Tagger, text: str) -> None:
+    assert _people(tagger, text) == []
+
+
+def test_a_listed_actor_wins_over_a_given_name(tagger: Tagger) -> None:
+    tags = tagger.tag("ورحب ولي العهد الأمير محمد بن سلمان بالضيوف")
+    actors = [(m.text, m.ref) for m in tags.mentions if m.kind == "actor"]
+    assert actors == [("محمد بن سلمان", "mohammed-bin-salman")]
+
+
+@pytest.mark.parametrize(
+    "text", ["وقال الرئيس المصري محمد حسني مبارك إن", "ومحمد حسني مبارك", "التقى محمد حسني مبارك الوفد"]
+)
+def test_a_given_name_joins_the_listed_person_after_it(tagger: Tagger, text: str) -> None:
+    actors = [(m.text, m.ref) for m in tagger.tag(text).mentions if m.kind == "actor"]
+    assert actors == [("محمد حسني مبارك", "hosni-mubarak")]
+
+
+def test_given_name_finds_repeat_by_surname(tagger: Tagger) -> None:
+    tags = tagger.tag("فاز رافائيل نادال بالمباراة. وقال نادال إن الملعب كان صعبا")
+    people = [(m.text, m.ref) for m in tags.mentions if m.type == "person"]
+    assert [name for name, _ in people] == ["رافائيل نادال", "نادال"]
+    assert people[0][1] == people[1][1]
+
+
+def test_given_names_are_words_the_patterns_can_read() -> None:
+    """No given name is a word that ends a name (it would open none) or a title."""
+    patterns = load_patterns()
+    given = [phrase for phrase, trigger in patterns.triggers if trigger.role == "given"]
+    assert len(given) > 1000
+    stops = patterns.not_names | patterns.speech_ends | patterns.titles
+    assert sorted(g for g in given if phrase_key(g) in stops) == []
+    assert all("\u0600" <= ch <= "\u06ff" or ch == " " for g in given for ch in g)
+
+
+def test_common_words_are_no_names() -> None:
+    """The everyday words that end a name hold no given name and no ال-word (surnames)."""
+    patterns = load_patterns()
+    given = {phrase_key(p) for p, trigger in patterns.triggers if trigger.role == "given"}
+    assert len(patterns.common) > 1000
+    assert sorted(patterns.common & given) == []
+    assert [w for w in patterns.common if w.startswith("ال")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("وقال الوزير سائق الحافلة إن", []),  # after a title too, an everyday word is no name
+        ("وتحدث الرئيس حديثا مطولا", []),
+        ("وقال الرئيس الفرنسي فرانك ريبيري إن", ["فرانك ريبيري"]),  # فرانك: a name word still
+    ],
+)
+def test_everyday_words_end_titled_names(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert _people(tagger, text) == names
+
+
+# Pieces that exercise the reader's edges: given names and openers, connectors, ال-words,
+# everyday words, clitics, numbers, marks, punctuation and odd spacing.
+_PIECES = [
+    "محمد", "فرناندو", "أبو", "عبد", "الله", "بن", "آل", "دا", "ومحمد", "لمحمد", "الخطيب",
+    "المريخي", "سائق", "كثيرا", "إن", "و", "،", ".", "12", "ـ", "\u064e", "\u200f", "-", " ", "\n",
+    "ألونسو", "شوماخر", "علي", "على", "الوليد", "قال", "الرئيس", "Michael", "(", "«",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map(" ".join))
+def test_any_text_tags_without_error_and_spans_hold(text: str) -> None:
+    tags = Tagger.default().tag(text)
+    for m in tags.mentions:
+        assert text[m.start : m.end] == m.text and m.text.strip() == m.text
