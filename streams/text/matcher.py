@@ -295,6 +295,11 @@ class PhraseMatcher(Generic[T]):
             # runs): `span`, inlined, as a method call per hit costs as much as the rest.
             span = folded.span
             shift_at, shifts = table
+            # The lag is constant from one shift point to the next (key index i lags by
+            # lags[k] up to limits[k], k = bisect_right(shift_at, i)), and a one-word hit
+            # never spans a point (each follows a space): one bisect per hit, not two or three.
+            lags = [0, *shifts]
+            limits = [*shift_at, size + 1]
             length_of_text = len(text)
             for last, (length, readings, forms) in hits:
                 if last < size and is_word[key[last]]:
@@ -308,9 +313,9 @@ class PhraseMatcher(Generic[T]):
                 if readings is None:
                     continue
                 k = bisect_right(shift_at, first)
-                lo = first + shifts[k - 1] if k else first
-                k = bisect_right(shift_at, last - 1, k)
-                hi = last + shifts[k - 1] if k else last
+                lag, limit = lags[k], limits[k]
+                lo = first + lag
+                hi = last + (lag if last <= limit else lags[bisect_right(shift_at, last - 1, k)])
                 if hi < length_of_text and text[hi] in _MARK_CHARS:
                     lo, hi = span(first, last)  # the marks after the last letter belong to it
                 if lo < prev_first or (lo == prev_first and hi > prev_end):
@@ -318,11 +323,12 @@ class PhraseMatcher(Generic[T]):
                 prev_first, prev_end = lo, hi
                 extent = (lo, hi)
                 for skip, payload, normalized in readings:
-                    if skip:
-                        k = bisect_right(shift_at, first + skip)
-                        start = first + skip + shifts[k - 1] if k else first + skip
-                    else:
+                    if not skip:
                         start = lo
+                    elif first + skip < limit:  # a proclitic: always; context words may pass one
+                        start = lo + skip
+                    else:
+                        start = first + skip + lags[bisect_right(shift_at, first + skip)]
                     found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
         else:
             span = folded.span
