@@ -203,7 +203,9 @@ class MatchKey:
         # Key index i maps to i + _shifts[k], k the last with _shift_at[k] <= i.
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
-        self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
+        # The original offset of the key character after each edit (where keying resumes),
+        # for `shift_of`: made with the edits, as building it on first use cost more.
+        self._resume_at: list[int] = []
         # See `spaced`: None until known.
         self._spaced: str | None = None
         # The first character that is not plain (-1: none). Every scan for characters that
@@ -252,11 +254,13 @@ class MatchKey:
             edits = _space_runs(folded, run)
         pieces: list[str] = []
         pos = shift = 0
+        shift_at, shifts, resumes = self._shift_at, self._shifts, self._resume_at
         for start, end, kept in edits:
             pieces.append(folded[pos : start + kept])
-            self._shift_at.append(start + kept - shift)
+            shift_at.append(start + kept - shift)
             shift += end - start - kept
-            self._shifts.append(shift)
+            shifts.append(shift)
+            resumes.append(end)  # = the new shift_at entry + shift
             pos = end
         pieces.append(folded[pos:])
         self.key = "".join(pieces)
@@ -312,20 +316,11 @@ class MatchKey:
         if not shift_at:
             return 0
         shifts = self._shifts
-        # The original offset of the first key character after each edit.
-        k = bisect_right(self._resumes(), start)
+        k = bisect_right(self._resume_at, start)
         shift = shifts[k - 1] if k else 0
         # The span must end before the next edit, whose first deleted character follows
         # key index shift_at[k] - 1.
         return shift if k == len(shift_at) or end - shift <= shift_at[k] else None
-
-    def _resumes(self) -> list[int]:
-        """The original offset of the key character after each edit (where keying resumes)."""
-        resumes = self._resume_at
-        if resumes is None:
-            pairs = zip(self._shift_at, self._shifts, strict=True)
-            resumes = self._resume_at = [at + shift for at, shift in pairs]
-        return resumes
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original offsets of the non-empty key span [i, j) (it never starts at a space)."""
@@ -393,7 +388,7 @@ def exact_key(text: str) -> MatchKey:
     match_key.original = text
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
-    match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
+    match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], []
     match_key._spaced = None
     match_key.plain_arabic = False
     return match_key
