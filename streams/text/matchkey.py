@@ -179,6 +179,14 @@ _NOT_PLAIN_ARABIC_OR_GLUE = re.compile(
     f"[^{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
     f"(?:(?<![{_char_class(_PLAIN_GLUE)}])|(?=[{_char_class(_PLAIN_WORD)}]))"
 )
+# Everything up to the first character that scan stops at, as one possessive match: runs of
+# word characters and spaces, and glue characters with no word character after them (", ").
+# It takes most Arabic text whole in half the scan's time (the regex engine's tight loop over
+# a run, instead of a search attempt at every character); the scan starts where it stopped.
+_PLAIN_ARABIC_NO_GLUE = re.compile(
+    f"(?:[{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]++"
+    f"|[{_char_class(_PLAIN_GLUE)}](?![{_char_class(_PLAIN_WORD)}]))*+"
+)
 
 
 class MatchKey:
@@ -213,7 +221,12 @@ class MatchKey:
         # finds every glue character of a plain text (see `_NOT_PLAIN_ARABIC_OR_GLUE`).
         other = None
         glue: list[int] = []
-        for event in _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original):
+        if "\u0621" <= original[:1] <= "\u064a":  # (other text would stop it at once)
+            head = _PLAIN_ARABIC_NO_GLUE.match(original)
+            events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original, head.end() if head else 0)
+        else:
+            events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original)
+        for event in events:
             if original[event.start()] not in _PLAIN_ARABIC:
                 other = event
                 break
