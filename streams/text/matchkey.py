@@ -129,7 +129,13 @@ _DELETED_ANY = re.compile(f"[{_DELETED}]")
 _PLAIN = frozenset(
     ch for ch in _SAFE if ch != "Σ" and not _DELETED_ANY.match(ch) and not _REPLACE_RARE.match(ch.lower())
 )
-_NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
+# Scans for a character outside a set, as possessive runs of the set (see `_run_end`): the
+# regex engine's tight loop over a run takes half the time of a search for the first
+# character outside it, which is tried at every position.
+_PLAIN_RUN = re.compile(f"[{_char_class(_PLAIN)}]*+")
+_SAFE_RUN = re.compile(f"[{_char_class(_SAFE)}]*+")
+_NOT_RARE_RUN = re.compile(f"[^{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]*+")
+_NOT_DELETED_RUN = re.compile(f"[^{_DELETED}]*+")
 # Plain characters that lower() leaves alone and that language detection counts as plain
 # Arabic (Arabic letters, digits, punctuation): text made only of them (most Arabic text) is
 # its own lower-case form and needs no scan of its script, and one scan tells both.
@@ -237,10 +243,11 @@ class MatchKey:
         if other is None:
             first, folded = -1, original
         else:
-            found = _NOT_PLAIN.search(original, other.start())
-            first, folded = (found.start() if found else -1), original.lower()
+            first = _run_end(_PLAIN_RUN, original, other.start())
+            first, folded = (first if first < len(original) else -1), original.lower()
         plain = first < 0
-        if not plain and not original.isascii() and _UNSAFE.search(original, first):  # ASCII is safe
+        # (ASCII is safe)
+        if not plain and not original.isascii() and _run_end(_SAFE_RUN, original, first) < len(original):
             self._exact = norm = normalize(original)
             self.key, self._index = _fold_separators(norm.text)
             return
@@ -248,11 +255,11 @@ class MatchKey:
         for source, target in _REPLACE_COMMON:
             if source in folded:
                 folded = folded.replace(source, target)
-        if not plain and _REPLACE_RARE.search(folded, first):
+        if not plain and _run_end(_NOT_RARE_RUN, folded, first) < len(folded):
             for source in set(_REPLACE_RARE.findall(folded, first)):
                 folded = folded.replace(source, _REPLACE[source])
         edits: Iterable[tuple[int, int, int]]
-        if not plain and _DELETED_ANY.search(folded, first) is not None:
+        if not plain and _run_end(_NOT_DELETED_RUN, folded, first) < len(folded):
             edits = [(*edit.span(), 1 if edit.group(1) else 0) for edit in _EDITS.finditer(folded)]
         else:
             # Without deletions the edits are only runs of spaces (a third of Arabic texts
@@ -353,6 +360,12 @@ class MatchKey:
             marks = _MARK_RUN.match(original, end)
             end = marks.end() if marks else end
         return start, end
+
+
+def _run_end(run: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the possessive run `run` (it matches the empty string too) from `pos` ends."""
+    found = run.match(text, pos)
+    return found.end() if found else pos
 
 
 def _space_runs(text: str, at: int) -> Iterator[tuple[int, int, int]]:
