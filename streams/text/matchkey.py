@@ -227,9 +227,11 @@ class MatchKey:
         # finds every glue character of a plain text (see `_NOT_PLAIN_ARABIC_OR_GLUE`).
         other = None
         glue: list[int] = []
+        events: Iterable[re.Match[str]] = ()  # none when the head is the whole text (usual)
         if "\u0621" <= original[:1] <= "\u064a":  # (other text would stop it at once)
-            head = _PLAIN_ARABIC_NO_GLUE.match(original)
-            events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original, head.end() if head else 0)
+            head = _run_end(_PLAIN_ARABIC_NO_GLUE, original, 0)
+            if head < len(original):
+                events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original, head)
         else:
             events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original)
         for event in events:
