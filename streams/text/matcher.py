@@ -6,13 +6,9 @@ so "cease-fire", "cease fire" and "cease – fire" are the same phrase. `matchke
 key (at C speed for most text) and maps match offsets back to the original.
 
 Arabic: rather than stripping prefixes from the text (which breaks بوتين، لبنان، فرنسا),
-each Arabic phrase is *expanded* into its proclitic forms, and all forms go into one
-Aho–Corasick automaton:
-
-- conjunction و / ف, then preposition ب / ك / ل, each optional: وب، فل، ك …
-- the article ال (phrases that start with it keep it; bare phrases get it too unless
-  `article=False`, which proper-name gazetteers use), after which ل + ال is written لل
-  (للجزائر) and ل + ال + ل… drops one lam (للاذقية).
+each Arabic phrase is *expanded* into its proclitic forms (`clitics.clitic_forms`: و / ف,
+then ب / ك / ل, then the article unless `article=False`), and all forms go into one
+Aho–Corasick automaton.
 
 When two phrases produce the same key, the reading with the shorter proclitic wins, so a
 name that starts with one of those letters (بيروت) is never read as ب + a shorter name.
@@ -33,7 +29,6 @@ letter first, as pyahocorasick looks for a letter among a node's children in tha
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -42,14 +37,11 @@ from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
+from streams.text.clitics import clitic_forms, has_article
 from streams.text.matchkey import MARK_CHARS as _MARK_CHARS
 from streams.text.matchkey import MatchKey, is_word_char, space_glue
 
 T = TypeVar("T")
-
-_CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ك", "ل")
-_ARTICLE = "ال"
 
 
 def _is_arabic_letter(ch: str) -> bool:
@@ -84,38 +76,6 @@ def phrase_key(phrase: str) -> str:
     Cached: callers key the same words and names over and over.
     """
     return MatchKey(phrase).key.strip()
-
-
-def has_article(phrase: str) -> bool:
-    """True if an Arabic phrase starts with the article ال (not أل/إل, as in ألمانيا)."""
-    # Decide before alef folding: the key of ألمانيا starts with ال too.
-    letters = [ch for ch in unicodedata.normalize("NFKC", phrase.lstrip()) if ch.isalpha()]
-    return "".join(letters[:2]) in {_ARTICLE, "ٱل"} and len(letters) > len(_ARTICLE)
-
-
-def clitic_forms(key: str, *, definite: bool, article: bool = True) -> list[tuple[str, int]]:
-    """Every proclitic form of an Arabic key, as (form, number of proclitic letters).
-
-    `definite` says the key starts with the article (see `has_article`); otherwise the
-    article is added when `article` is true.
-    """
-    forms: list[tuple[str, int]] = []
-    if definite:
-        noun = key[len(_ARTICLE) :]
-    else:
-        forms = [(c + p + key, len(c) + len(p)) for c in _CONJUNCTIONS for p in _PREPOSITIONS]
-        if not article:
-            return forms
-        noun = key
-    for c in _CONJUNCTIONS:
-        for p in _PREPOSITIONS:
-            if p == "ل":
-                # ل + ال drops the article's alef (للجزائر); before a lam one lam goes too
-                # (ل + اللاذقية -> للاذقية).
-                forms.append((c + "ل" + (noun if noun.startswith("ل") else "ل" + noun), len(c) + 1))
-            else:
-                forms.append((c + p + _ARTICLE + noun, len(c) + len(p)))
-    return forms
 
 
 class Match(NamedTuple, Generic[T]):
