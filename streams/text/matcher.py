@@ -39,7 +39,8 @@ import ahocorasick
 
 from streams.text.clitics import clitic_forms, has_article
 from streams.text.matchkey import MARK_CHARS as _MARK_CHARS
-from streams.text.matchkey import MatchKey, is_word_char, space_glue
+from streams.text.matchkey import MatchKey
+from streams.text.wordchars import is_word_char, space_glue
 
 T = TypeVar("T")
 

@@ -21,12 +21,12 @@ path). Any other text (NFKC compositions, ligatures, ß, Hangul…) takes the ex
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 
 from streams.text.lang import PLAIN_ARABIC_CHARS
 from streams.text.normalize import _ONE_TO_ONE, Normalized, normalize
+from streams.text.wordchars import char_class, is_word_char, space_glue
 
 # Separator runs fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
 # Separators: whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus, and
@@ -99,30 +99,15 @@ def _derive() -> tuple[frozenset[str], dict[str, str]]:
     return safe, {low: key for low, key in replace.items() if low != key}
 
 
-def _char_class(chars: frozenset[str]) -> str:
-    """A regex character class body for `chars`, as ranges."""
-    cps = sorted(map(ord, chars))
-    parts: list[str] = []
-    i = 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
-        parts.append(lo if i == j else f"{lo}-{hi}")
-        i = j + 1
-    return "".join(parts)
-
-
 _SAFE, _REPLACE = _derive()
-_UNSAFE = re.compile(f"[^{_char_class(_SAFE)}]")
+_UNSAFE = re.compile(f"[^{char_class(_SAFE)}]")
 # Replacements every Arabic or English text may need are tried one by one (a C-level
 # membership test each); the rest only when one regex finds one of them.
 # Quotation marks are among them: Arabic news quotes with " and « » (and a text that needs a
 # rare replacement leaves the plain Arabic path, see `_PLAIN_ARABIC`).
 _COMMON = '\n-"«»آأإةى'
 _REPLACE_COMMON = tuple((source, _REPLACE[source]) for source in _COMMON)
-_REPLACE_RARE = re.compile(f"[{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
+_REPLACE_RARE = re.compile(f"[{char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
 _DELETED_ANY = re.compile(f"[{_DELETED}]")
 # Safe characters that need neither a rare replacement (after lower(): Σ may become ς) nor a
 # deletion: most text has nothing else, and one scan tells.
@@ -132,39 +117,14 @@ _PLAIN = frozenset(
 # Scans for a character outside a set, as possessive runs of the set (see `_run_end`): the
 # regex engine's tight loop over a run takes half the time of a search for the first
 # character outside it, which is tried at every position.
-_PLAIN_RUN = re.compile(f"[{_char_class(_PLAIN)}]*+")
-_SAFE_RUN = re.compile(f"[{_char_class(_SAFE)}]*+")
-_NOT_RARE_RUN = re.compile(f"[^{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]*+")
+_PLAIN_RUN = re.compile(f"[{char_class(_PLAIN)}]*+")
+_SAFE_RUN = re.compile(f"[{char_class(_SAFE)}]*+")
+_NOT_RARE_RUN = re.compile(f"[^{char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]*+")
 _NOT_DELETED_RUN = re.compile(f"[^{_DELETED}]*+")
 # Plain characters that lower() leaves alone and that language detection counts as plain
 # Arabic (Arabic letters, digits, punctuation): text made only of them (most Arabic text) is
 # its own lower-case form and needs no scan of its script, and one scan tells both.
 _PLAIN_ARABIC = frozenset(ch for ch in _PLAIN if ch.lower() == ch and ch in PLAIN_ARABIC_CHARS)
-_NOT_PLAIN_ARABIC = re.compile(f"[^{_char_class(_PLAIN_ARABIC)}]")
-
-
-def is_word_char(ch: str) -> bool:
-    """Is `ch` part of a word? Letters and digits, and marks, so that a match never ends
-    between a letter and its diacritic. Whole-word matching means a non-word character (or
-    the end of the text) on both sides."""
-    return ch.isalnum() or unicodedata.category(ch).startswith("M")
-
-
-# Glue: a character that is neither a word character nor a space, right before a word
-# character ("(إدلب", "u.s", "2,000"). A key without glue has a space before every word that
-# does not start the text, which lets a matcher anchor phrases on that space (see
-# `MatchKey.spaced`). `_GLUE` is exact for the Basic Multilingual Plane; every character
-# above it counts as a possible glue character (callers check those with `is_word_char`).
-_NON_WORD_CLASS = (
-    _char_class(frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch)))
-    + "\U00010000-\U0010ffff"
-)
-_GLUE = re.compile(f"[{_NON_WORD_CLASS}](?=[^{_NON_WORD_CLASS} ])")
-
-
-def space_glue(text: str) -> str:
-    """`text` with every glue character (see `_GLUE`) replaced by a space."""
-    return _GLUE.sub(" ", text)
 
 
 # Glue in ASCII keys, found at C speed: bytes.translate classes every byte (word, space,
@@ -182,16 +142,16 @@ _PLAIN_WORD = frozenset(ch for ch, final in _PLAIN_FINAL.items() if is_word_char
 _PLAIN_SPACE = frozenset(ch for ch, final in _PLAIN_FINAL.items() if final == " ")
 _PLAIN_GLUE = frozenset(_PLAIN_ARABIC - _PLAIN_WORD - _PLAIN_SPACE)
 _NOT_PLAIN_ARABIC_OR_GLUE = re.compile(
-    f"[^{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
-    f"(?:(?<![{_char_class(_PLAIN_GLUE)}])|(?=[{_char_class(_PLAIN_WORD)}]))"
+    f"[^{char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
+    f"(?:(?<![{char_class(_PLAIN_GLUE)}])|(?=[{char_class(_PLAIN_WORD)}]))"
 )
 # Everything up to the first character that scan stops at, as one possessive match: runs of
 # word characters and spaces, and glue characters with no word character after them (", ").
 # It takes most Arabic text whole in half the scan's time (the regex engine's tight loop over
 # a run, instead of a search attempt at every character); the scan starts where it stopped.
 _PLAIN_ARABIC_NO_GLUE = re.compile(
-    f"(?:[{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]++"
-    f"|[{_char_class(_PLAIN_GLUE)}](?![{_char_class(_PLAIN_WORD)}]))*+"
+    f"(?:[{char_class(_PLAIN_WORD | _PLAIN_SPACE)}]++"
+    f"|[{char_class(_PLAIN_GLUE)}](?![{char_class(_PLAIN_WORD)}]))*+"
 )
 
 

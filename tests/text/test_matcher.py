@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from streams.text.clitics import clitic_forms, has_article
 from streams.text.matcher import Match, PhraseMatcher, longest_non_overlapping, phrase_key
-from streams.text.matchkey import MatchKey, is_word_char
+from streams.text.matchkey import MatchKey
+from streams.text.wordchars import is_word_char
 
 CEASEFIRE = ["وقف إطلاق النار", "وقف اطلاق نار", "هدنة", "ceasefire", "cease-fire", "truce"]
 

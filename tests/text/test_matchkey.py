@@ -6,7 +6,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast, is_word_char, space_glue
+from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast
+from streams.text.wordchars import is_word_char, space_glue
 
 # Letters, marks, separators and deletions the fast path handles, plus a few that force the
 # exact path (a ligature, ß, a presentation form, a combining acute, hamza above).
