@@ -7,7 +7,8 @@ from collections.abc import Iterable
 
 from streams.tagging.data import PlaceCues
 from streams.tagging.pattern_text import WINDOW, glued_run, is_arabic
-from streams.text.matcher import clitic_forms, has_article, phrase_key
+from streams.text.clitics import clitic_forms, has_article
+from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey
 
 _MIN_NAME_LETTERS = 2  # a lone letter after a cue is a segmented clitic (و، ب), not a name

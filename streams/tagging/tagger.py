@@ -305,22 +305,27 @@ def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:
     groups: list[list[Match[Entry]]] = []
     extent: tuple[int, int] | None = None
     reach = -1
+    several: list[list[Match[Entry]]] | None = None  # groups of several readings (rare)
     for match in names:
-        if match.extent == extent:
-            groups[-1].append(match)
+        this = match.extent
+        if this == extent:
+            group = groups[-1]
+            group.append(match)
+            if len(group) == 2:
+                several = [group] if several is None else [*several, group]
             continue
-        start, end = match.extent
+        start, end = this
         if end <= reach and start < end:
             continue  # inside the last extent kept, which is longer: longest first drops it
         if start < reach or start >= end:
             groups = []  # a partial overlap (or an empty extent): the general path
             break
-        extent = match.extent
+        extent = this
         reach = end
         groups.append([match])
     else:
-        for group in groups:
-            if len(group) > 1:
+        if several is not None:
+            for group in several:
                 group.sort(key=_start)
         return groups
     extent = None

@@ -6,13 +6,9 @@ so "cease-fire", "cease fire" and "cease – fire" are the same phrase. `matchke
 key (at C speed for most text) and maps match offsets back to the original.
 
 Arabic: rather than stripping prefixes from the text (which breaks بوتين، لبنان، فرنسا),
-each Arabic phrase is *expanded* into its proclitic forms, and all forms go into one
-Aho–Corasick automaton:
-
-- conjunction و / ف, then preposition ب / ك / ل, each optional: وب، فل، ك …
-- the article ال (phrases that start with it keep it; bare phrases get it too unless
-  `article=False`, which proper-name gazetteers use), after which ل + ال is written لل
-  (للجزائر) and ل + ال + ل… drops one lam (للاذقية).
+each Arabic phrase is *expanded* into its proclitic forms (`clitics.clitic_forms`: و / ف,
+then ب / ك / ل, then the article unless `article=False`), and all forms go into one
+Aho–Corasick automaton.
 
 When two phrases produce the same key, the reading with the shorter proclitic wins, so a
 name that starts with one of those letters (بيروت) is never read as ب + a shorter name.
@@ -33,7 +29,6 @@ letter first, as pyahocorasick looks for a letter among a node's children in tha
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -42,14 +37,12 @@ from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
 
+from streams.text.clitics import clitic_forms, has_article
 from streams.text.matchkey import MARK_CHARS as _MARK_CHARS
-from streams.text.matchkey import MatchKey, is_word_char, space_glue
+from streams.text.matchkey import MatchKey
+from streams.text.wordchars import is_word_char, space_glue
 
 T = TypeVar("T")
-
-_CONJUNCTIONS = ("", "و", "ف")
-_PREPOSITIONS = ("", "ب", "ك", "ل")
-_ARTICLE = "ال"
 
 
 def _is_arabic_letter(ch: str) -> bool:
@@ -84,38 +77,6 @@ def phrase_key(phrase: str) -> str:
     Cached: callers key the same words and names over and over.
     """
     return MatchKey(phrase).key.strip()
-
-
-def has_article(phrase: str) -> bool:
-    """True if an Arabic phrase starts with the article ال (not أل/إل, as in ألمانيا)."""
-    # Decide before alef folding: the key of ألمانيا starts with ال too.
-    letters = [ch for ch in unicodedata.normalize("NFKC", phrase.lstrip()) if ch.isalpha()]
-    return "".join(letters[:2]) in {_ARTICLE, "ٱل"} and len(letters) > len(_ARTICLE)
-
-
-def clitic_forms(key: str, *, definite: bool, article: bool = True) -> list[tuple[str, int]]:
-    """Every proclitic form of an Arabic key, as (form, number of proclitic letters).
-
-    `definite` says the key starts with the article (see `has_article`); otherwise the
-    article is added when `article` is true.
-    """
-    forms: list[tuple[str, int]] = []
-    if definite:
-        noun = key[len(_ARTICLE) :]
-    else:
-        forms = [(c + p + key, len(c) + len(p)) for c in _CONJUNCTIONS for p in _PREPOSITIONS]
-        if not article:
-            return forms
-        noun = key
-    for c in _CONJUNCTIONS:
-        for p in _PREPOSITIONS:
-            if p == "ل":
-                # ل + ال drops the article's alef (للجزائر); before a lam one lam goes too
-                # (ل + اللاذقية -> للاذقية).
-                forms.append((c + "ل" + (noun if noun.startswith("ل") else "ل" + noun), len(c) + 1))
-            else:
-                forms.append((c + p + _ARTICLE + noun, len(c) + len(p)))
-    return forms
 
 
 class Match(NamedTuple, Generic[T]):
@@ -295,6 +256,11 @@ class PhraseMatcher(Generic[T]):
             # runs): `span`, inlined, as a method call per hit costs as much as the rest.
             span = folded.span
             shift_at, shifts = table
+            # The lag is constant from one shift point to the next (key index i lags by
+            # lags[k] up to limits[k], k = bisect_right(shift_at, i)), and a one-word hit
+            # never spans a point (each follows a space): one bisect per hit, not two or three.
+            lags = [0, *shifts]
+            limits = [*shift_at, size + 1]
             length_of_text = len(text)
             for last, (length, readings, forms) in hits:
                 if last < size and is_word[key[last]]:
@@ -308,9 +274,9 @@ class PhraseMatcher(Generic[T]):
                 if readings is None:
                     continue
                 k = bisect_right(shift_at, first)
-                lo = first + shifts[k - 1] if k else first
-                k = bisect_right(shift_at, last - 1, k)
-                hi = last + shifts[k - 1] if k else last
+                lag, limit = lags[k], limits[k]
+                lo = first + lag
+                hi = last + (lag if last <= limit else lags[bisect_right(shift_at, last - 1, k)])
                 if hi < length_of_text and text[hi] in _MARK_CHARS:
                     lo, hi = span(first, last)  # the marks after the last letter belong to it
                 if lo < prev_first or (lo == prev_first and hi > prev_end):
@@ -318,11 +284,12 @@ class PhraseMatcher(Generic[T]):
                 prev_first, prev_end = lo, hi
                 extent = (lo, hi)
                 for skip, payload, normalized in readings:
-                    if skip:
-                        k = bisect_right(shift_at, first + skip)
-                        start = first + skip + shifts[k - 1] if k else first + skip
-                    else:
+                    if not skip:
                         start = lo
+                    elif first + skip < limit:  # a proclitic: always; context words may pass one
+                        start = lo + skip
+                    else:
+                        start = first + skip + lags[bisect_right(shift_at, first + skip)]
                     found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
         else:
             span = folded.span

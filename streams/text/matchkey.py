@@ -21,12 +21,12 @@ path). Any other text (NFKC compositions, ligatures, ß, Hangul…) takes the ex
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from streams.text.lang import PLAIN_ARABIC_CHARS
 from streams.text.normalize import _ONE_TO_ONE, Normalized, normalize
+from streams.text.wordchars import char_class, is_word_char, space_glue
 
 # Separator runs fold to one space; `_SEP_RUN_LONG` spots text where that changes the length.
 # Separators: whitespace, ASCII hyphen, U+2010–U+2015 hyphens/dashes, U+2212 minus, and
@@ -51,8 +51,6 @@ MARK_CHARS = frozenset(map(chr, (*range(0x064B, 0x0653), 0x0670)))
 # One regex finds every deletion: a run of deleted characters, or a space followed by more
 # separators (now spaces) and deleted characters, of which only the first space stays.
 _EDITS = re.compile(f"[{_DELETED}]+|( )[{_DELETED}]*(?: [{_DELETED}]*)+")
-# `_EDITS` in text with nothing to delete: a space followed by more spaces (the first stays).
-_SPACE_RUN = re.compile("( ) +")
 
 # Code points the fast path may take: Latin up to Latin Extended-B, Greek, Cyrillic,
 # Arabic and its supplement, general punctuation, currency signs, the minus sign and the BOM. Outside these
@@ -101,66 +99,32 @@ def _derive() -> tuple[frozenset[str], dict[str, str]]:
     return safe, {low: key for low, key in replace.items() if low != key}
 
 
-def _char_class(chars: frozenset[str]) -> str:
-    """A regex character class body for `chars`, as ranges."""
-    cps = sorted(map(ord, chars))
-    parts: list[str] = []
-    i = 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
-        parts.append(lo if i == j else f"{lo}-{hi}")
-        i = j + 1
-    return "".join(parts)
-
-
 _SAFE, _REPLACE = _derive()
-_UNSAFE = re.compile(f"[^{_char_class(_SAFE)}]")
+_UNSAFE = re.compile(f"[^{char_class(_SAFE)}]")
 # Replacements every Arabic or English text may need are tried one by one (a C-level
 # membership test each); the rest only when one regex finds one of them.
 # Quotation marks are among them: Arabic news quotes with " and « » (and a text that needs a
 # rare replacement leaves the plain Arabic path, see `_PLAIN_ARABIC`).
 _COMMON = '\n-"«»آأإةى'
 _REPLACE_COMMON = tuple((source, _REPLACE[source]) for source in _COMMON)
-_REPLACE_RARE = re.compile(f"[{_char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
+_REPLACE_RARE = re.compile(f"[{char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]")
 _DELETED_ANY = re.compile(f"[{_DELETED}]")
 # Safe characters that need neither a rare replacement (after lower(): Σ may become ς) nor a
 # deletion: most text has nothing else, and one scan tells.
 _PLAIN = frozenset(
     ch for ch in _SAFE if ch != "Σ" and not _DELETED_ANY.match(ch) and not _REPLACE_RARE.match(ch.lower())
 )
-_NOT_PLAIN = re.compile(f"[^{_char_class(_PLAIN)}]")
+# Scans for a character outside a set, as possessive runs of the set (see `_run_end`): the
+# regex engine's tight loop over a run takes half the time of a search for the first
+# character outside it, which is tried at every position.
+_PLAIN_RUN = re.compile(f"[{char_class(_PLAIN)}]*+")
+_SAFE_RUN = re.compile(f"[{char_class(_SAFE)}]*+")
+_NOT_RARE_RUN = re.compile(f"[^{char_class(frozenset(_REPLACE) - frozenset(_COMMON))}]*+")
+_NOT_DELETED_RUN = re.compile(f"[^{_DELETED}]*+")
 # Plain characters that lower() leaves alone and that language detection counts as plain
 # Arabic (Arabic letters, digits, punctuation): text made only of them (most Arabic text) is
 # its own lower-case form and needs no scan of its script, and one scan tells both.
 _PLAIN_ARABIC = frozenset(ch for ch in _PLAIN if ch.lower() == ch and ch in PLAIN_ARABIC_CHARS)
-_NOT_PLAIN_ARABIC = re.compile(f"[^{_char_class(_PLAIN_ARABIC)}]")
-
-
-def is_word_char(ch: str) -> bool:
-    """Is `ch` part of a word? Letters and digits, and marks, so that a match never ends
-    between a letter and its diacritic. Whole-word matching means a non-word character (or
-    the end of the text) on both sides."""
-    return ch.isalnum() or unicodedata.category(ch).startswith("M")
-
-
-# Glue: a character that is neither a word character nor a space, right before a word
-# character ("(إدلب", "u.s", "2,000"). A key without glue has a space before every word that
-# does not start the text, which lets a matcher anchor phrases on that space (see
-# `MatchKey.spaced`). `_GLUE` is exact for the Basic Multilingual Plane; every character
-# above it counts as a possible glue character (callers check those with `is_word_char`).
-_NON_WORD_CLASS = (
-    _char_class(frozenset(ch for ch in map(chr, range(0x10000)) if ch != " " and not is_word_char(ch)))
-    + "\U00010000-\U0010ffff"
-)
-_GLUE = re.compile(f"[{_NON_WORD_CLASS}](?=[^{_NON_WORD_CLASS} ])")
-
-
-def space_glue(text: str) -> str:
-    """`text` with every glue character (see `_GLUE`) replaced by a space."""
-    return _GLUE.sub(" ", text)
 
 
 # Glue in ASCII keys, found at C speed: bytes.translate classes every byte (word, space,
@@ -178,8 +142,16 @@ _PLAIN_WORD = frozenset(ch for ch, final in _PLAIN_FINAL.items() if is_word_char
 _PLAIN_SPACE = frozenset(ch for ch, final in _PLAIN_FINAL.items() if final == " ")
 _PLAIN_GLUE = frozenset(_PLAIN_ARABIC - _PLAIN_WORD - _PLAIN_SPACE)
 _NOT_PLAIN_ARABIC_OR_GLUE = re.compile(
-    f"[^{_char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
-    f"(?:(?<![{_char_class(_PLAIN_GLUE)}])|(?=[{_char_class(_PLAIN_WORD)}]))"
+    f"[^{char_class(_PLAIN_WORD | _PLAIN_SPACE)}]"
+    f"(?:(?<![{char_class(_PLAIN_GLUE)}])|(?=[{char_class(_PLAIN_WORD)}]))"
+)
+# Everything up to the first character that scan stops at, as one possessive match: runs of
+# word characters and spaces, and glue characters with no word character after them (", ").
+# It takes most Arabic text whole in half the scan's time (the regex engine's tight loop over
+# a run, instead of a search attempt at every character); the scan starts where it stopped.
+_PLAIN_ARABIC_NO_GLUE = re.compile(
+    f"(?:[{char_class(_PLAIN_WORD | _PLAIN_SPACE)}]++"
+    f"|[{char_class(_PLAIN_GLUE)}](?![{char_class(_PLAIN_WORD)}]))*+"
 )
 
 
@@ -205,7 +177,9 @@ class MatchKey:
         # Key index i maps to i + _shifts[k], k the last with _shift_at[k] <= i.
         self._shift_at: list[int] = []
         self._shifts: list[int] = []
-        self._resume_at: list[int] | None = None  # see `shift_of`, built on first use
+        # The original offset of the key character after each edit (where keying resumes),
+        # for `shift_of`: made with the edits, as building it on first use cost more.
+        self._resume_at: list[int] = []
         # See `spaced`: None until known.
         self._spaced: str | None = None
         # The first character that is not plain (-1: none). Every scan for characters that
@@ -213,7 +187,14 @@ class MatchKey:
         # finds every glue character of a plain text (see `_NOT_PLAIN_ARABIC_OR_GLUE`).
         other = None
         glue: list[int] = []
-        for event in _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original):
+        events: Iterable[re.Match[str]] = ()  # none when the head is the whole text (usual)
+        if "\u0621" <= original[:1] <= "\u064a":  # (other text would stop it at once)
+            head = _run_end(_PLAIN_ARABIC_NO_GLUE, original, 0)
+            if head < len(original):
+                events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original, head)
+        else:
+            events = _NOT_PLAIN_ARABIC_OR_GLUE.finditer(original)
+        for event in events:
             if original[event.start()] not in _PLAIN_ARABIC:
                 other = event
                 break
@@ -224,10 +205,11 @@ class MatchKey:
         if other is None:
             first, folded = -1, original
         else:
-            found = _NOT_PLAIN.search(original, other.start())
-            first, folded = (found.start() if found else -1), original.lower()
+            first = _run_end(_PLAIN_RUN, original, other.start())
+            first, folded = (first if first < len(original) else -1), original.lower()
         plain = first < 0
-        if not plain and not original.isascii() and _UNSAFE.search(original, first):  # ASCII is safe
+        # Characters outside `_SAFE` need the exact path (ASCII has none: no scan).
+        if not plain and not original.isascii() and _run_end(_SAFE_RUN, original, first) < len(original):
             self._exact = norm = normalize(original)
             self.key, self._index = _fold_separators(norm.text)
             return
@@ -235,26 +217,32 @@ class MatchKey:
         for source, target in _REPLACE_COMMON:
             if source in folded:
                 folded = folded.replace(source, target)
-        if not plain and _REPLACE_RARE.search(folded, first):
+        if not plain and _run_end(_NOT_RARE_RUN, folded, first) < len(folded):
             for source in set(_REPLACE_RARE.findall(folded, first)):
                 folded = folded.replace(source, _REPLACE[source])
-        deletions = not plain and _DELETED_ANY.search(folded, first) is not None
-        if not deletions and "  " not in folded:
-            self.key = folded
-            if other is None:  # plain Arabic: the scan above found every glue character
-                self._spaced = _spaced(folded, glue) if glue else folded
-            return
+        edits: Iterable[tuple[int, int, int]]
+        if not plain and _run_end(_NOT_DELETED_RUN, folded, first) < len(folded):
+            edits = [(*edit.span(), 1 if edit.group(1) else 0) for edit in _EDITS.finditer(folded)]
+        else:
+            # Without deletions the edits are only runs of spaces (a third of Arabic texts
+            # has some: quotation marks fold to spaces, وقف "إطلاق النار"), which str.find
+            # finds several times faster than a regex, `_EDITS` or one like `( ) +`.
+            run = folded.find("  ")
+            if run < 0:
+                self.key = folded
+                if other is None:  # plain Arabic: the scan above found every glue character
+                    self._spaced = _spaced(folded, glue) if glue else folded
+                return
+            edits = _space_runs(folded, run)
         pieces: list[str] = []
         pos = shift = 0
-        # Without deletions the edits are only runs of spaces, which a regex with a literal
-        # prefix finds far faster than `_EDITS` (whose alternation is tried at every space).
-        for edit in (_EDITS if deletions else _SPACE_RUN).finditer(folded):
-            start, end = edit.span()
-            kept = 1 if edit.group(1) else 0
+        shift_at, shifts, resumes = self._shift_at, self._shifts, self._resume_at
+        for start, end, kept in edits:
             pieces.append(folded[pos : start + kept])
-            self._shift_at.append(start + kept - shift)
+            shift_at.append(start + kept - shift)
             shift += end - start - kept
-            self._shifts.append(shift)
+            shifts.append(shift)
+            resumes.append(end)  # = the new shift_at entry + shift
             pos = end
         pieces.append(folded[pos:])
         self.key = "".join(pieces)
@@ -310,20 +298,11 @@ class MatchKey:
         if not shift_at:
             return 0
         shifts = self._shifts
-        # The original offset of the first key character after each edit.
-        k = bisect_right(self._resumes(), start)
+        k = bisect_right(self._resume_at, start)
         shift = shifts[k - 1] if k else 0
         # The span must end before the next edit, whose first deleted character follows
         # key index shift_at[k] - 1.
         return shift if k == len(shift_at) or end - shift <= shift_at[k] else None
-
-    def _resumes(self) -> list[int]:
-        """The original offset of the key character after each edit (where keying resumes)."""
-        resumes = self._resume_at
-        if resumes is None:
-            pairs = zip(self._shift_at, self._shifts, strict=True)
-            resumes = self._resume_at = [at + shift for at, shift in pairs]
-        return resumes
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original offsets of the non-empty key span [i, j) (it never starts at a space)."""
@@ -343,6 +322,23 @@ class MatchKey:
             marks = _MARK_RUN.match(original, end)
             end = marks.end() if marks else end
         return start, end
+
+
+def _run_end(run: re.Pattern[str], text: str, pos: int) -> int:
+    """Where the possessive run `run` (it matches the empty string too) from `pos` ends."""
+    found = run.match(text, pos)
+    return found.end() if found else pos
+
+
+def _space_runs(text: str, at: int) -> Iterator[tuple[int, int, int]]:
+    """The runs of two or more spaces in `text`, the first at `at`, as `_EDITS` gives them:
+    (start, end, characters kept, the first space)."""
+    while at >= 0:
+        end = at + 2
+        while text.startswith(" ", end):  # a run of three or more: rare
+            end += 1
+        yield at, end, 1
+        at = text.find("  ", end)
 
 
 def _spaced(key: str, glue: list[int]) -> str:
@@ -380,7 +376,7 @@ def exact_key(text: str) -> MatchKey:
     match_key.original = text
     match_key._exact = norm = normalize(text)
     match_key.key, match_key._index = _fold_separators(norm.text)
-    match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], None
+    match_key._shift_at, match_key._shifts, match_key._resume_at = [], [], []
     match_key._spaced = None
     match_key.plain_arabic = False
     return match_key

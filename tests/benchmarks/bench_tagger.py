@@ -289,7 +289,8 @@ def main() -> None:
     print(f"peak RSS: {rss_tagger:.0f} MB with the tagger; {_rss_mb():.0f} MB after the naive baseline too")
 
     if not args.no_aho_compare:
-        from streams.text.matcher import clitic_forms, has_article, phrase_key
+        from streams.text.clitics import clitic_forms, has_article
+        from streams.text.matcher import phrase_key
 
         patterns: set[str] = set()
         for phrase in gazetteer_phrases():

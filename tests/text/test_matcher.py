@@ -6,15 +6,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from streams.text.matcher import (
-    Match,
-    PhraseMatcher,
-    clitic_forms,
-    has_article,
-    longest_non_overlapping,
-    phrase_key,
-)
-from streams.text.matchkey import MatchKey, is_word_char
+from streams.text.clitics import clitic_forms, has_article
+from streams.text.matcher import Match, PhraseMatcher, longest_non_overlapping, phrase_key
+from streams.text.matchkey import MatchKey
+from streams.text.wordchars import is_word_char
 
 CEASEFIRE = ["وقف إطلاق النار", "وقف اطلاق نار", "هدنة", "ceasefire", "cease-fire", "truce"]
 

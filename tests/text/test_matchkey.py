@@ -6,7 +6,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from streams.text.matcher import phrase_key
-from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast, is_word_char, space_glue
+from streams.text.matchkey import _REPLACE, _SAFE, MatchKey, exact_key, is_fast
+from streams.text.wordchars import is_word_char, space_glue
 
 # Letters, marks, separators and deletions the fast path handles, plus a few that force the
 # exact path (a ligature, ß, a presentation form, a combining acute, hamza above).
@@ -153,3 +154,14 @@ def test_quoted_arabic_stays_plain() -> None:
     key = MatchKey(text)
     assert key.plain_arabic
     assert key.key == exact_key(text).key == "قال ادلب و حلب "
+
+
+def test_plain_arabic_head_then_glue_or_other_characters() -> None:
+    # The scan for glue and non-plain characters resumes after a plain Arabic head: what
+    # follows the head is still found.
+    glued = MatchKey("دعا الرئيس، أمس، إلى هدنة في (إدلب)")
+    assert glued.plain_arabic
+    assert glued.spaced() == space_glue(glued.key) == "دعا الرئيس، امس، الي هدنه في  ادلب)"
+    mixed = MatchKey("دعا الرئيس، أمس، إلى هدنة في Idlib")
+    assert not mixed.plain_arabic
+    assert mixed.key == exact_key(mixed.original).key
