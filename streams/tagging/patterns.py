@@ -22,6 +22,7 @@ from streams.tagging.pattern_text import (
     glued_run,
     is_ali,
     is_arabic,
+    keyed_words,
     nisba_name,
     slug,
     starts_with_article,
@@ -60,6 +61,8 @@ _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو،
 _PREPOSITIONARTICLE = "لل"
 _BIARTICLE = "بال"
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
+# The one word `_may_name` reads (compiled once: the call that fetches it costs as much).
+_ONE_WORD = glued_run(1)
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 
@@ -119,8 +122,7 @@ class PatternReader:
             shift = 0 if item.plain else item.shift(pos, end)
             # `regs`: every group's span in one call; an unmatched group's is (-1, -1).
             if shift is not None:
-                folded = item.folded
-                out = [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
+                out = keyed_words(item.folded, run.regs, shift)
             else:
                 spans = [span for span in run.regs[1:] if span[0] >= 0]
                 keys = fold_words(text, spans, pos)
@@ -194,7 +196,8 @@ class PatternReader:
         Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
         `_person` reads five. The tests are the first ones `_person` applies to that word.
         """
-        run = glued_run(1).match(item.text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
+        text = item.text
+        run = _ONE_WORD.match(text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
         if run is None:
             return False  # no word right after the verb, only after punctuation
         start, end = run.span(1)
@@ -202,13 +205,15 @@ class PatternReader:
         if shift is not None:
             key = item.folded[start - shift : end - shift]
         else:
-            key = fold_words(item.text, [(start, end)], pos)[0]
+            key = fold_words(text, [(start, end)], pos)[0]
         if len(key) < _MIN_NAME_LETTERS:
             return False
         if key in self._connectors:
             return True
-        definite = is_arabic(item.text[start]) and starts_with_article(key) and not nisba_name(key)
-        return key not in self._not_names and not definite
+        # (the word lists first: most speech verbs are followed by one, إن، في …)
+        if key in self._not_names:
+            return False
+        return not (is_arabic(text[start]) and starts_with_article(key) and not nisba_name(key))
 
     def _person(
         self,

@@ -178,6 +178,8 @@ class Tagger:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
         places read as part of another name (a stadium's, a river's), where none is read."""
         extent_ends = [m.extent[1] for m in resolved]
+        count = len(resolved)
+        original = folded.original
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
@@ -185,35 +187,41 @@ class Tagger:
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
-            start, end = group[-1].start, group[-1].end
+            last = group[-1]
+            start, end = last.start, last.end
+            if start < reach:
+                continue  # inside a name read before, or a person listed after it
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
-            if i < len(resolved) and resolved[i].extent[0] < end:
+            name = resolved[i] if i < count else None
+            if name is not None and name.extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
             if parts is not None and any(p.extent[0] < end and start < p.extent[1] for p in parts):
                 continue  # inside another name's part (سانتياغو in ملعب سانتياغو برنابيو)
-            if start < reach:
-                continue  # inside a name read before, or a person listed after it
-            if i < len(resolved) and _opens(group, resolved[i], end, folded.original):
+            # (the name's extent first: one comparison rules out nearly every trigger)
+            if name is not None and name.extent[0] == end + 1 and _opens(group, name, end, original):
                 # A given name right before a listed person (محمد + حسني مبارك) is part of
                 # the name: the listed actor's mention takes it in.
-                m = resolved[i]
-                resolved[i] = m._replace(
-                    start=start, text=folded.original[start : m.end], extent=(start, m.extent[1])
+                resolved[i] = name._replace(
+                    start=start, text=original[start : name.end], extent=(start, name.extent[1])
                 )
                 continue
             if item is None:
                 known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                 if parts is not None:  # a reading stops there as at a name (kind "block")
                     known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
-                item = Item(folded.original, known, folded)
-            # One trigger word nearly always; several readings are tried in role order.
-            roles = [group[0].payload.trigger] if len(group) == 1 else _roles(group)
-            for role in roles:
-                hit = reader.read(item, start, end, role) if role is not None else None
-                if hit is not None:
-                    out.append(hit)
-                    reach = hit.more[-1].end if hit.more else hit.end
-                    break
+                item = Item(original, known, folded)
+            if len(group) == 1:  # one trigger word nearly always: no list of roles
+                trigger = last.payload.trigger
+                hit = reader.read(item, start, end, trigger) if trigger is not None else None
+            else:  # several readings, tried in role order
+                hit = None
+                for trigger in _roles(group):
+                    hit = reader.read(item, start, end, trigger)
+                    if hit is not None:
+                        break
+            if hit is not None:
+                out.append(hit)
+                reach = hit.more[-1].end if hit.more else hit.end
         return out
 
     def _tags(
