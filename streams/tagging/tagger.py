@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cache
-from itertools import chain
 from operator import attrgetter
 
 from streams.tagging.data import Trigger
@@ -162,8 +161,7 @@ class Tagger:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
         found_actors = self._patterns(folded, triggers, resolved, parts) if triggers else []
         if found_actors:
-            taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
-            found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
+            found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
@@ -271,12 +269,15 @@ class Tagger:
             if entry.place:
                 places.add(entry.place)
         if found:
-            for f in found:
+            for f in found:  # (`_found_mention` inlined: a call per find costs as much as the rest)
                 actor = f.actor
                 if actor.country and actor.type == "government":
                     countries.add(actor.country)
                 actors[actor.id] = actor
-                mentions.append(_found_mention(text, f))
+                start, end = f.start, f.end
+                mentions.append(
+                    Mention(start, end, text[start:end], "actor", actor.id, actor.country, actor.type)
+                )
         if cued:  # None or a list, maybe empty
             mentions += cued
         if found or cued:
@@ -366,12 +367,6 @@ def _mention(match: Match[Entry], entry: Entry) -> Mention:
         return Mention(match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type)
     kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
     return Mention(match.start, match.end, match.text, kind, entry.ref, entry.country)
-
-
-def _found_mention(text: str, found: Found) -> Mention:
-    actor = found.actor
-    surface = text[found.start : found.end]
-    return Mention(found.start, found.end, surface, "actor", actor.id, actor.country, actor.type)
 
 
 @cache
