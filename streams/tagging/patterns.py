@@ -193,8 +193,10 @@ class PatternReader:
     def _may_name(self, item: Item, pos: int) -> bool:
         """False if the word right after a speech verb ending at `pos` cannot start a name.
 
-        Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
-        `_person` reads five. The tests are the first ones `_person` applies to that word.
+        Most speech verbs introduce no name (قال الرئيس، قال إن، قال مصدر): one word settles
+        them before `_person` reads five. Each test is one `_person` applies to a first word,
+        that ends its reading with no name: a function or everyday word, a noun with the
+        article, a preposition with it (للصحفيين), a name the gazetteer knows.
         """
         text = item.text
         run = _ONE_WORD.match(text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
@@ -211,9 +213,14 @@ class PatternReader:
         if key in self._connectors:
             return True
         # (the word lists first: most speech verbs are followed by one, إن، في …)
-        if key in self._not_names:
+        if key in self._not_names or key in self._common:
             return False
-        return not (is_arabic(text[start]) and starts_with_article(key) and not nisba_name(key))
+        if is_arabic(text[start]):
+            if starts_with_article(key) and not nisba_name(key):
+                return False
+            if key.startswith(_PREPOSITIONARTICLE) or key.startswith(_BIARTICLE):
+                return False
+        return item.known.at(start, end) is None
 
     def _person(
         self,

@@ -51,7 +51,7 @@ class Tagger:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
+        self._region_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._between = between_chars()  # see neighbours.cancel_points
 
     @classmethod
@@ -282,24 +282,26 @@ class Tagger:
             mentions += cued
         if found or cued:
             mentions.sort(key=_mention_order)
+        language = detect_language(text, lang, plain_arabic=plain_arabic)
+        codes = tuple(sorted(countries))
         return Tags(
-            detect_language(text, lang, plain_arabic=plain_arabic),
-            tuple(sorted(countries)),
-            tuple(sorted(places)),
-            self._regions(countries),
-            tuple(map(actors.__getitem__, sorted(actors))),
+            language,
+            codes,
+            tuple(sorted(places)) if places else (),
+            self._regions(codes),
+            tuple(map(actors.__getitem__, sorted(actors))) if actors else (),
             tuple(mentions),
         )
 
-    def _regions(self, countries: set[str]) -> tuple[str, ...]:
-        """The gazetteer's regions of `countries`, cached per set (there are few distinct sets)."""
-        key = frozenset(countries)
-        regions = self._region_cache.get(key)
+    def _regions(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The gazetteer's regions of the sorted country `codes`, cached per tuple (there are
+        few distinct ones; the sorted tuple is made anyway, a frozenset would cost one more)."""
+        regions = self._region_cache.get(codes)
         if regions is None:
-            regions = self._gazetteer.regions(key)
+            regions = self._gazetteer.regions(codes)
             if len(self._region_cache) >= _REGION_CACHE_SIZE:
                 self._region_cache.clear()
-            self._region_cache[key] = regions
+            self._region_cache[codes] = regions
         return regions
 
 
