@@ -24,6 +24,8 @@ MIN_NISBA_NAME = 6  # ال and at least four letters: المالكي yes, الع
 WORD = re.compile(r"[\w\u0640\u064b-\u065f\u0670]+(?:[-'’][\w\u064b-\u065f\u0670]+)*")
 # `WORD` with possessive quantifiers, for `glued_run` (checked equal by a test).
 _POSSESSIVE_WORD = r"[\w\u0640\u064b-\u065f\u0670]++(?:[-'’][\w\u064b-\u065f\u0670]++)*+"
+# The first word after a position, as `WORD.search` finds it (possessive: see `glued_run`).
+NEXT_WORD = re.compile(_POSSESSIVE_WORD)
 WINDOW = 120  # characters read after a trigger
 # Separators `WORD` allows inside a word (al-Assad, O'Brien): a matching key has a space there.
 # (The separator comes first, so the engine scans for it; a leading look-behind would be
@@ -165,7 +167,7 @@ class Found(NamedTuple):
 class Item:
     """One text as the patterns read it: the text, its matching key and its resolved mentions."""
 
-    __slots__ = ("folded", "known", "match_key", "plain", "text")
+    __slots__ = ("_separated", "folded", "known", "match_key", "plain", "text")
 
     def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
         self.text = text
@@ -173,8 +175,11 @@ class Item:
         # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
         self.match_key = match_key
         self.folded = match_key.key if match_key is not None else ""
+        # A word with an inner hyphen or apostrophe somewhere (al-Assad): scanned for once per
+        # text, so that `shift` only searches a window for one in the texts that have one.
+        self._separated = _has_inner_separator(text)
         # Every word of a plain text keys as the slice at its own offsets (the usual case).
-        self.plain = match_key is not None and match_key.is_identity and not _has_inner_separator(text)
+        self.plain = match_key is not None and match_key.is_identity and not self._separated
 
     def shift(self, lo: int, hi: int) -> int | None:
         """The lag s such that `folded[start - s : end - s]` is the `normalize` key of every
@@ -188,7 +193,7 @@ class Item:
         if self.match_key is None:
             return None
         shift = self.match_key.shift_of(lo, hi)
-        if shift is None or _INNER_SEPARATOR.search(self.text, lo, hi) is not None:
+        if shift is None or (self._separated and _INNER_SEPARATOR.search(self.text, lo, hi) is not None):
             return None
         return shift
 

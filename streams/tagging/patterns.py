@@ -11,9 +11,9 @@ from streams.tagging.pattern_text import (
     END,
     GLUED,
     KEY,
+    NEXT_WORD,
     START,
     WINDOW,
-    WORD,
     Found,
     Item,
     Word,
@@ -129,7 +129,7 @@ class PatternReader:
                 out = [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
             if len(out) >= limit:
                 return out
-        after = WORD.search(text, end, stop)
+        after = NEXT_WORD.search(text, end, stop)
         if after is not None:
             start, after_end = after.span()
             if text[end:start].strip():

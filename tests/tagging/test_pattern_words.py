@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.tagging.pattern_text import GLUED, WINDOW, WORD, Item, glued_run, glued_words, is_one_to_one
+from streams.tagging.pattern_text import (
+    GLUED,
+    NEXT_WORD,
+    WINDOW,
+    WORD,
+    Item,
+    glued_run,
+    glued_words,
+    is_one_to_one,
+)
 from streams.tagging.patterns import PatternReader
 from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey, is_fast
@@ -105,3 +114,6 @@ def test_possessive_runs_read_what_greedy_ones_do(text: str) -> None:
         for pos in range(len(text)):
             a, b = fast.match(text, pos, pos + WINDOW), greedy.match(text, pos, pos + WINDOW)
             assert (a and a.regs) == (b and b.regs)
+    for pos in range(len(text)):
+        a, b = NEXT_WORD.search(text, pos), WORD.search(text, pos)
+        assert (a and a.span()) == (b and b.span())
