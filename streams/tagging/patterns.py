@@ -33,8 +33,9 @@ __all__ = ["Found", "PatternReader"]
 from streams.text.matcher import phrase_key
 
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
-# after it after a speech verb; an organisation's name; a nisba after a state body.
-_WORDS_READ = {"title": 10, "speech": 5, "org": 5, "body": 1}
+# after it after a speech verb; an organisation's name (`_MAX_ORG_WORDS`); a nisba after a
+# state body.
+_WORDS_READ = {"title": 10, "speech": 5, "org": 4, "body": 1}
 # Words read first after a title: qualifiers and name nearly always fit; the rest only when
 # the reading gets to the end of these (see `_MoreWords`).
 _FIRST_READ = {"title": 4}
@@ -151,6 +152,8 @@ class PatternReader:
         if role == "given":
             return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
+            return None
+        if role == "body" and not _demonym_next(item, end):
             return None
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
@@ -452,6 +455,16 @@ class PatternReader:
             return None
         kind: ActorType = trigger.type
         return Found(start, stop, Actor(ident, surface, kind, country))
+
+
+def _demonym_next(item: Item, pos: int) -> bool:
+    """True if the first known mention after `pos` is a country's demonym: a state body's
+    reading (`PatternReader._body`) needs one as the next word, so most end here unread.
+
+    (No mention ends between a trigger and the word after it: only whitespace is there.)
+    """
+    hit = item.known.at(pos, len(item.text) + 1)
+    return hit is not None and hit[2] == "demonym" and hit[3] is not None
 
 
 def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
