@@ -7,10 +7,10 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from streams.tagging.records import Actor
-from streams.text.matcher import phrase_key
+from streams.text.matcher import Match, phrase_key
 from streams.text.matchkey import MatchKey, is_fast
 from streams.text.normalize import normalize
 
@@ -46,27 +46,43 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
 # A gazetteer mention already resolved, as the patterns see it: (start, end, kind, country),
-# kind "place", "demonym" or "actor". A plain tuple: one is made per mention of every text
-# with a trigger.
+# kind "place", "demonym", "actor" or "block" (no reading goes past it). A plain tuple.
 Known = tuple[int, int, str, str | None]
 
 
 class KnownSpans:
     """The resolved mentions of one text, sorted by start and not overlapping, for bisecting."""
 
-    __slots__ = ("_ends", "_known")
+    __slots__ = ("_ends", "_known", "_matches")
 
     def __init__(self, known: Sequence[Known]) -> None:
-        self._known = known
+        self._known: Sequence[Known] | None = known
+        self._matches: Sequence[Match[Any]] = ()
         self._ends = [k[1] for k in known]
+
+    @classmethod
+    def of_matches(cls, matches: Sequence[Match[Any]]) -> KnownSpans:
+        """Over the gazetteer's resolved matches (payloads with `kind` and `country`), each
+        made a `Known` only when `at` returns it: most are never asked for, and making them
+        all cost more than the readings' lookups."""
+        spans = cls.__new__(cls)
+        spans._known = None
+        spans._matches = matches
+        spans._ends = [m.end for m in matches]
+        return spans
 
     def at(self, start: int, end: int) -> Known | None:
         """The first mention overlapping [start, end), if any."""
         i = bisect_right(self._ends, start)  # the first mention ending after `start`
-        if i < len(self._known):
-            k = self._known[i]
-            if k[0] < end:
-                return k
+        if i < len(self._ends):
+            known = self._known
+            if known is not None:
+                k = known[i]
+                return k if k[0] < end else None
+            m = self._matches[i]
+            if m.start < end:
+                payload = m.payload
+                return m.start, m.end, payload.kind, payload.country
         return None
 
 
@@ -169,9 +185,11 @@ class Item:
 
     __slots__ = ("_separated", "folded", "known", "match_key", "plain", "text")
 
-    def __init__(self, text: str, known: Sequence[Known], match_key: MatchKey | None = None) -> None:
+    def __init__(
+        self, text: str, known: Sequence[Known] | KnownSpans, match_key: MatchKey | None = None
+    ) -> None:
         self.text = text
-        self.known = KnownSpans(known)
+        self.known = known if isinstance(known, KnownSpans) else KnownSpans(known)
         # The text's MatchKey, if the caller has it: words are keyed by slicing its key.
         self.match_key = match_key
         self.folded = match_key.key if match_key is not None else ""

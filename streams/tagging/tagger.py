@@ -17,7 +17,7 @@ from streams.tagging.neighbours import (
     cued_places,
     names_a_club,
 )
-from streams.tagging.pattern_text import Item
+from streams.tagging.pattern_text import Item, KnownSpans
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
@@ -204,10 +204,12 @@ class Tagger:
                 )
                 continue
             if item is None:
-                known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
-                if parts is not None:  # a reading stops there as at a name (kind "block")
+                if parts is None:  # (a copy: a given name may extend a mention below)
+                    item = Item(original, KnownSpans.of_matches(list(resolved)), folded)
+                else:  # a reading stops at a part as at a name (kind "block")
+                    known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                     known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
-                item = Item(original, known, folded)
+                    item = Item(original, known, folded)
             if len(group) == 1:  # one trigger word nearly always: no list of roles
                 trigger = last.payload.trigger
                 hit = reader.read(item, start, end, trigger) if trigger is not None else None
