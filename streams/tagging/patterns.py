@@ -61,9 +61,9 @@ _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو،
 # one (… بالاك); كال and فال open names (كالمي، فالتر).
 _PREPOSITIONARTICLE = "لل"
 _BIARTICLE = "بال"
-# Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 # The one word `_may_name` reads (compiled once: the call that fetches it costs as much).
 _ONE_WORD = glued_run(1)
+# Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
 

@@ -284,10 +284,9 @@ class Tagger:
             mentions += cued
         if found or cued:
             mentions.sort(key=_mention_order)
-        language = detect_language(text, lang, plain_arabic=plain_arabic)
         codes = tuple(sorted(countries))
         return Tags(
-            language,
+            detect_language(text, lang, plain_arabic=plain_arabic),
             codes,
             tuple(sorted(places)) if places else (),
             self._regions(codes),
