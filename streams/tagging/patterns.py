@@ -11,9 +11,9 @@ from streams.tagging.pattern_text import (
     END,
     GLUED,
     KEY,
+    NEXT_WORD,
     START,
     WINDOW,
-    WORD,
     Found,
     Item,
     Word,
@@ -22,6 +22,7 @@ from streams.tagging.pattern_text import (
     glued_run,
     is_ali,
     is_arabic,
+    keyed_words,
     nisba_name,
     slug,
     starts_with_article,
@@ -32,8 +33,9 @@ __all__ = ["Found", "PatternReader"]
 from streams.text.matcher import phrase_key
 
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
-# after it after a speech verb; an organisation's name; a nisba after a state body.
-_WORDS_READ = {"title": 10, "speech": 5, "org": 5, "body": 1}
+# after it after a speech verb; an organisation's name (`_MAX_ORG_WORDS`); a nisba after a
+# state body.
+_WORDS_READ = {"title": 10, "speech": 5, "org": 4, "body": 1}
 # Words read first after a title: qualifiers and name nearly always fit; the rest only when
 # the reading gets to the end of these (see `_MoreWords`).
 _FIRST_READ = {"title": 4}
@@ -59,6 +61,8 @@ _MIN_LISTED_WORDS = 2  # a lone word after و is too often anything (X و هو،
 # one (… بالاك); كال and فال open names (كالمي، فالتر).
 _PREPOSITIONARTICLE = "لل"
 _BIARTICLE = "بال"
+# The one word `_may_name` reads (compiled once: the call that fetches it costs as much).
+_ONE_WORD = glued_run(1)
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
@@ -119,15 +123,14 @@ class PatternReader:
             shift = 0 if item.plain else item.shift(pos, end)
             # `regs`: every group's span in one call; an unmatched group's is (-1, -1).
             if shift is not None:
-                folded = item.folded
-                out = [(s, e, folded[s - shift : e - shift], True) for s, e in run.regs[1:] if s >= 0]
+                out = keyed_words(item.folded, run.regs, shift)
             else:
                 spans = [span for span in run.regs[1:] if span[0] >= 0]
                 keys = fold_words(text, spans, pos)
                 out = [(s, e, key, True) for (s, e), key in zip(spans, keys, strict=True)]
             if len(out) >= limit:
                 return out
-        after = WORD.search(text, end, stop)
+        after = NEXT_WORD.search(text, end, stop)
         if after is not None:
             start, after_end = after.span()
             if text[end:start].strip():
@@ -149,6 +152,8 @@ class PatternReader:
         if role == "given":
             return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
+            return None
+        if role == "body" and not _demonym_next(item, end):
             return None
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
@@ -191,10 +196,13 @@ class PatternReader:
     def _may_name(self, item: Item, pos: int) -> bool:
         """False if the word right after a speech verb ending at `pos` cannot start a name.
 
-        Most speech verbs introduce no name (قال الرئيس، قال إن): one word settles them before
-        `_person` reads five. The tests are the first ones `_person` applies to that word.
+        Most speech verbs introduce no name (قال الرئيس، قال إن، قال مصدر): one word settles
+        them before `_person` reads five. Each test is one `_person` applies to a first word,
+        that ends its reading with no name: a function or everyday word, a noun with the
+        article, a preposition with it (للصحفيين), a name the gazetteer knows.
         """
-        run = glued_run(1).match(item.text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
+        text = item.text
+        run = _ONE_WORD.match(text, pos, pos + WINDOW)  # what _words(item, pos, 1) reads
         if run is None:
             return False  # no word right after the verb, only after punctuation
         start, end = run.span(1)
@@ -202,13 +210,20 @@ class PatternReader:
         if shift is not None:
             key = item.folded[start - shift : end - shift]
         else:
-            key = fold_words(item.text, [(start, end)], pos)[0]
+            key = fold_words(text, [(start, end)], pos)[0]
         if len(key) < _MIN_NAME_LETTERS:
             return False
         if key in self._connectors:
             return True
-        definite = is_arabic(item.text[start]) and starts_with_article(key) and not nisba_name(key)
-        return key not in self._not_names and not definite
+        # (the word lists first: most speech verbs are followed by one, إن، في …)
+        if key in self._not_names or key in self._common:
+            return False
+        if is_arabic(text[start]):
+            if starts_with_article(key) and not nisba_name(key):
+                return False
+            if key.startswith(_PREPOSITIONARTICLE) or key.startswith(_BIARTICLE):
+                return False
+        return item.known.at(start, end) is None
 
     def _person(
         self,
@@ -440,6 +455,16 @@ class PatternReader:
             return None
         kind: ActorType = trigger.type
         return Found(start, stop, Actor(ident, surface, kind, country))
+
+
+def _demonym_next(item: Item, pos: int) -> bool:
+    """True if the first known mention after `pos` is a country's demonym: a state body's
+    reading (`PatternReader._body`) needs one as the next word, so most end here unread.
+
+    (No mention ends between a trigger and the word after it: only whitespace is there.)
+    """
+    hit = item.known.at(pos, len(item.text) + 1)
+    return hit is not None and hit[2] == "demonym" and hit[3] is not None
 
 
 def _with_proclitics(words: frozenset[str]) -> frozenset[str]:

@@ -10,12 +10,13 @@ English ones must be capitalised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor
-from streams.text.matcher import phrase_key
+from streams.text.matcher import Match, phrase_key
 from streams.text.matchkey import MatchKey
 
 # Proclitics an Arabic name may carry (conjunction, then preposition), as in the matcher.
@@ -83,11 +84,12 @@ def _occurrences(key: str, name: str) -> Iterator[tuple[int, int]]:
 
 
 def with_repeats(
-    folded: MatchKey, found: Sequence[Found], taken: Iterable[tuple[int, int]], stop: frozenset[str]
+    folded: MatchKey, found: Sequence[Found], known: Sequence[Match[Any]], stop: frozenset[str]
 ) -> list[Found]:
-    """`found` plus the other mentions of its people outside the spans in `taken` (all the
-    tagger's mentions, read only if needed); a person a pattern found under one of another's
-    names (وأضاف هافيستو after وزير الخارجية الألماني بيكا هافيستو) becomes that person."""
+    """`found` plus the other mentions of its people outside the finds and the `known`
+    mentions (the gazetteer's, read only if a name recurs); a person a pattern found under
+    one of another's names (وأضاف هافيستو after وزير الخارجية الألماني بيكا هافيستو) becomes
+    that person."""
     for f in found:
         if f.more:  # people listed after one (rare): add them all
             found = _with_listed(found)
@@ -100,10 +102,15 @@ def with_repeats(
     # alone joins the full name.
     if len(people) == 1:  # the usual case
         person = people[0]
-        names = dict.fromkeys(name_keys(text[person.start : person.end], stop), person.actor)
+        keys = name_keys(text[person.start : person.end], stop)
         out = list(found)
+        # The full name holds the surname: it recurs only if the surname does (its ل-form
+        # too: للوليد بن طلال holds طلال), so one count often settles both.
+        if len(keys) == 2 and not _may_recur(key, keys[1]):
+            return out
+        again = [(name, person.actor) for name in keys if _may_recur(key, name)]
     else:
-        names = {}
+        names: dict[str, Actor] = {}
         full_names: dict[int, str] = {}  # a person's start -> full name (finds never overlap)
         for person in sorted(people, key=_longest_first):
             keys = name_keys(text[person.start : person.end], stop)
@@ -111,16 +118,11 @@ def with_repeats(
             for name in keys:
                 names.setdefault(name, person.actor)
         out = [_as_named(f, names, full_names) for f in found]
-    # Most names occur once, as found: one C-level count per name rules the rest out
-    # (inlined `_may_recur`: a call per name costs as much as the count).
-    again = [
-        (name, actor)
-        for name, actor in names.items()
-        if key.count(name) > 1 or (name.startswith("ال") and "ل" + name[1:] in key)
-    ]
+        again = [(name, actor) for name, actor in names.items() if _may_recur(key, name)]
     if not again:
         return out
-    occupied = [*taken, *((f.start, f.end) for f in out)]  # listed people are not in `taken`
+    occupied = [(m.start, m.end) for m in known]
+    occupied += [(f.start, f.end) for f in out]  # (listed people among them)
     for name, actor in again:
         for i, j in _occurrences(key, name):
             start, end = folded.span(i, j)
@@ -131,6 +133,12 @@ def with_repeats(
             occupied.append((start, end))
             out.append(Found(start, end, actor))
     return out
+
+
+def _may_recur(key: str, name: str) -> bool:
+    """True if `name` may occur in `key` again: most names occur once, as found, and one
+    C-level count rules them out."""
+    return key.count(name) > 1 or (name.startswith("ال") and "ل" + name[1:] in key)
 
 
 def _with_listed(found: Sequence[Found]) -> list[Found]:

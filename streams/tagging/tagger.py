@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cache
-from itertools import chain
 from operator import attrgetter
 
 from streams.tagging.data import Trigger
@@ -18,7 +17,7 @@ from streams.tagging.neighbours import (
     cued_places,
     names_a_club,
 )
-from streams.tagging.pattern_text import Item
+from streams.tagging.pattern_text import Item, KnownSpans
 from streams.tagging.patterns import Found
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
@@ -52,7 +51,7 @@ class Tagger:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self._gazetteer = gazetteer
-        self._region_cache: dict[frozenset[str], tuple[str, ...]] = {}
+        self._region_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._between = between_chars()  # see neighbours.cancel_points
 
     @classmethod
@@ -162,8 +161,7 @@ class Tagger:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
         found_actors = self._patterns(folded, triggers, resolved, parts) if triggers else []
         if found_actors:
-            taken = chain(((m.start, m.end) for m in resolved), ((f.start, f.end) for f in found_actors))
-            found_actors = with_repeats(folded, found_actors, taken, self._gazetteer.patterns.name_stop)
+            found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
         return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
@@ -178,6 +176,8 @@ class Tagger:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
         places read as part of another name (a stadium's, a river's), where none is read."""
         extent_ends = [m.extent[1] for m in resolved]
+        count = len(resolved)
+        original = folded.original
         item: Item | None = None
         reader = self._gazetteer.patterns
         out: list[Found] = []
@@ -185,35 +185,43 @@ class Tagger:
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
-            start, end = group[-1].start, group[-1].end
+            last = group[-1]
+            start, end = last.start, last.end
+            if start < reach:
+                continue  # inside a name read before, or a person listed after it
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
-            if i < len(resolved) and resolved[i].extent[0] < end:
+            name = resolved[i] if i < count else None
+            if name is not None and name.extent[0] < end:
                 continue  # a trigger word inside a name (حزب in حزب الله)
             if parts is not None and any(p.extent[0] < end and start < p.extent[1] for p in parts):
                 continue  # inside another name's part (سانتياغو in ملعب سانتياغو برنابيو)
-            if start < reach:
-                continue  # inside a name read before, or a person listed after it
-            if i < len(resolved) and _opens(group, resolved[i], end, folded.original):
+            # (the name's extent first: one comparison rules out nearly every trigger)
+            if name is not None and name.extent[0] == end + 1 and _opens(group, name, end, original):
                 # A given name right before a listed person (محمد + حسني مبارك) is part of
                 # the name: the listed actor's mention takes it in.
-                m = resolved[i]
-                resolved[i] = m._replace(
-                    start=start, text=folded.original[start : m.end], extent=(start, m.extent[1])
+                resolved[i] = name._replace(
+                    start=start, text=original[start : name.end], extent=(start, name.extent[1])
                 )
                 continue
             if item is None:
-                known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
-                if parts is not None:  # a reading stops there as at a name (kind "block")
+                if parts is None:  # (a copy: a given name may extend a mention below)
+                    item = Item(original, KnownSpans.of_matches(list(resolved)), folded)
+                else:  # a reading stops at a part as at a name (kind "block")
+                    known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
                     known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
-                item = Item(folded.original, known, folded)
-            # One trigger word nearly always; several readings are tried in role order.
-            roles = [group[0].payload.trigger] if len(group) == 1 else _roles(group)
-            for role in roles:
-                hit = reader.read(item, start, end, role) if role is not None else None
-                if hit is not None:
-                    out.append(hit)
-                    reach = hit.more[-1].end if hit.more else hit.end
-                    break
+                    item = Item(original, known, folded)
+            if len(group) == 1:  # one trigger word nearly always: no list of roles
+                trigger = last.payload.trigger
+                hit = reader.read(item, start, end, trigger) if trigger is not None else None
+            else:  # several readings, tried in role order
+                hit = None
+                for trigger in _roles(group):
+                    hit = reader.read(item, start, end, trigger)
+                    if hit is not None:
+                        break
+            if hit is not None:
+                out.append(hit)
+                reach = hit.more[-1].end if hit.more else hit.end
         return out
 
     def _tags(
@@ -263,34 +271,38 @@ class Tagger:
             if entry.place:
                 places.add(entry.place)
         if found:
-            for f in found:
+            for f in found:  # (`_found_mention` inlined: a call per find costs as much as the rest)
                 actor = f.actor
                 if actor.country and actor.type == "government":
                     countries.add(actor.country)
                 actors[actor.id] = actor
-                mentions.append(_found_mention(text, f))
+                start, end = f.start, f.end
+                mentions.append(
+                    Mention(start, end, text[start:end], "actor", actor.id, actor.country, actor.type)
+                )
         if cued:  # None or a list, maybe empty
             mentions += cued
         if found or cued:
             mentions.sort(key=_mention_order)
+        codes = tuple(sorted(countries))
         return Tags(
             detect_language(text, lang, plain_arabic=plain_arabic),
-            tuple(sorted(countries)),
-            tuple(sorted(places)),
-            self._regions(countries),
-            tuple(map(actors.__getitem__, sorted(actors))),
+            codes,
+            tuple(sorted(places)) if places else (),
+            self._regions(codes),
+            tuple(map(actors.__getitem__, sorted(actors))) if actors else (),
             tuple(mentions),
         )
 
-    def _regions(self, countries: set[str]) -> tuple[str, ...]:
-        """The gazetteer's regions of `countries`, cached per set (there are few distinct sets)."""
-        key = frozenset(countries)
-        regions = self._region_cache.get(key)
+    def _regions(self, codes: tuple[str, ...]) -> tuple[str, ...]:
+        """The gazetteer's regions of the sorted country `codes`, cached per tuple (there are
+        few distinct ones; the sorted tuple is made anyway, a frozenset would cost one more)."""
+        regions = self._region_cache.get(codes)
         if regions is None:
-            regions = self._gazetteer.regions(key)
+            regions = self._gazetteer.regions(codes)
             if len(self._region_cache) >= _REGION_CACHE_SIZE:
                 self._region_cache.clear()
-            self._region_cache[key] = regions
+            self._region_cache[codes] = regions
         return regions
 
 
@@ -363,12 +375,6 @@ def _mention(match: Match[Entry], entry: Entry) -> Mention:
         return Mention(match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type)
     kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
     return Mention(match.start, match.end, match.text, kind, entry.ref, entry.country)
-
-
-def _found_mention(text: str, found: Found) -> Mention:
-    actor = found.actor
-    surface = text[found.start : found.end]
-    return Mention(found.start, found.end, surface, "actor", actor.id, actor.country, actor.type)
 
 
 @cache

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from streams.tagging.pattern_text import GLUED, WINDOW, WORD, Item, glued_words, is_one_to_one
+from streams.tagging.pattern_text import (
+    GLUED,
+    NEXT_WORD,
+    WINDOW,
+    WORD,
+    Item,
+    glued_run,
+    glued_words,
+    is_one_to_one,
+)
 from streams.tagging.patterns import PatternReader
 from streams.text.matcher import phrase_key
 from streams.text.matchkey import MatchKey, is_fast
@@ -85,3 +95,25 @@ def test_glued_words_are_the_words_before_punctuation(text: str) -> None:
         for pos in range(len(text)):
             words = PatternReader._words(item, pos, 3)
             assert glued_words(item, pos, 3) == [w for w in words if w[GLUED]]
+
+
+def _greedy_run(limit: int) -> re.Pattern[str]:
+    """`glued_run` as it would be with `WORD`'s own greedy quantifiers."""
+    pattern = ""
+    for _ in range(limit):
+        pattern = f"\\s*({WORD.pattern})" + (f"(?:{pattern})?" if pattern else "")
+    return re.compile(pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=30))
+def test_possessive_runs_read_what_greedy_ones_do(text: str) -> None:
+    # glued_run's possessive quantifiers only drop backtracking state: the same words.
+    for limit in (1, 3, 4):
+        fast, greedy = glued_run(limit), _greedy_run(limit)
+        for pos in range(len(text)):
+            a, b = fast.match(text, pos, pos + WINDOW), greedy.match(text, pos, pos + WINDOW)
+            assert (a and a.regs) == (b and b.regs)
+    for pos in range(len(text)):
+        a, b = NEXT_WORD.search(text, pos), WORD.search(text, pos)
+        assert (a and a.span()) == (b and b.span())
