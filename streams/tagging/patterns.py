@@ -6,6 +6,7 @@ import re
 
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.given import GivenNameReader
+from streams.tagging.organisations import demonym_next, read_body, read_org
 from streams.tagging.pattern_text import (
     ALI,
     END,
@@ -27,13 +28,13 @@ from streams.tagging.pattern_text import (
     slug,
     starts_with_article,
 )
-from streams.tagging.records import Actor, ActorType
+from streams.tagging.records import Actor
 
 __all__ = ["Found", "PatternReader"]
 from streams.text.matcher import phrase_key
 
 # Words read after a trigger: qualifiers then a name after a title; a name and the word
-# after it after a speech verb; an organisation's name (`_MAX_ORG_WORDS`); a nisba after a
+# after it after a speech verb; an organisation's name (`organisations._MAX_ORG_WORDS`); a nisba after a
 # state body.
 _WORDS_READ = {"title": 10, "speech": 5, "org": 4, "body": 1}
 # Words read first after a title: qualifiers and name nearly always fit; the rest only when
@@ -42,7 +43,6 @@ _FIRST_READ = {"title": 4}
 _MAX_QUALIFIERS = 5  # words between a title and the name (الفرنسي، للأمم المتحدة …)
 _MAX_NAME_WORDS = 3  # not counting connectors (بن، عبد): longer runs mostly run on into the verb
 _MIN_NAME_LETTERS = 2  # a lone و or ل (segmented clitics) ends a name
-_MAX_ORG_WORDS = 4
 _IN = "في"
 # The article is written with a bare alef (ال); أل، إل open names (ألفونسو، إلهام) that the
 # matching key folds to ال.
@@ -153,7 +153,7 @@ class PatternReader:
             return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
             return None
-        if role == "body" and not _demonym_next(item, end):
+        if role == "body" and not demonym_next(item, end):
             return None
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
@@ -181,8 +181,8 @@ class PatternReader:
                 return found._replace(more=self._listed(item, found.end, found.actor.country))
             return found
         if role == "body":
-            return self._body(item, start, words, trigger)
-        return self._org(item, start, end, words, trigger)
+            return read_body(item, start, words, trigger, self._adjectives)
+        return read_org(item, start, end, words, trigger, self._not_names)
 
     def _construct(self, item: Item, words: list[Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
@@ -404,67 +404,6 @@ class PatternReader:
             out.append(Found(first, last, Actor(slug(surface), surface, "person", country)))
             pos = last
         return tuple(out)
-
-    def _body(self, item: Item, start: int, words: list[Word], trigger: Trigger) -> Found | None:
-        hit = item.known.at(words[0][START], words[0][END])
-        if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][START]:
-            return None
-        country = hit[3]
-        name = f"{self._adjectives.get(country, country)} {trigger.label}"
-        actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
-        return Found(start, hit[1], actor)
-
-    def _org(self, item: Item, start: int, end: int, words: list[Word], trigger: Trigger) -> Found | None:
-        text = item.text
-        at = item.known.at
-        english = not is_arabic(text[start])
-        head_definite = starts_with_article(phrase_key(text[start:end]))
-        country: str | None = None
-        stop = end
-        taken = 0
-        for word in words[:_MAX_ORG_WORDS]:
-            w_start, w_end, key, glued = word
-            if not glued or key in self._not_names:
-                break
-            hit = at(w_start, w_end)
-            if hit is not None and hit[2] == "actor":
-                return None
-            if english:
-                if not text[w_start].isupper():
-                    break
-            elif starts_with_article(key) or key.startswith("لل"):
-                pass
-            elif taken or head_definite:
-                break  # after the first word only the article's words continue a name
-            elif trigger.proper is False and hit is None and key.startswith("و"):
-                break
-            if taken == 0 and not english:
-                definite = starts_with_article(key)
-                if (trigger.proper and definite) or (trigger.definite and not definite):
-                    return None
-            if hit is not None:
-                country = hit[3] or country
-                stop = max(stop, hit[1])
-            stop = max(stop, w_end)
-            taken += 1
-        if taken == 0 and not trigger.alone:
-            return None
-        surface = text[start:stop]
-        ident = slug(surface)
-        if not ident:
-            return None
-        kind: ActorType = trigger.type
-        return Found(start, stop, Actor(ident, surface, kind, country))
-
-
-def _demonym_next(item: Item, pos: int) -> bool:
-    """True if the first known mention after `pos` is a country's demonym: a state body's
-    reading (`PatternReader._body`) needs one as the next word, so most end here unread.
-
-    (No mention ends between a trigger and the word after it: only whitespace is there.)
-    """
-    hit = item.known.at(pos, len(item.text) + 1)
-    return hit is not None and hit[2] == "demonym" and hit[3] is not None
 
 
 def _with_proclitics(words: frozenset[str]) -> frozenset[str]:

@@ -1,0 +1,81 @@
+"""Read organisations and state bodies after their trigger words (حزب …، الخارجية + a demonym)."""
+
+from __future__ import annotations
+
+from streams.tagging.data import Trigger
+from streams.tagging.pattern_text import END, START, Found, Item, Word, is_arabic, slug, starts_with_article
+from streams.tagging.records import Actor, ActorType
+from streams.text.matcher import phrase_key
+
+_MAX_ORG_WORDS = 4
+
+
+def read_body(
+    item: Item, start: int, words: list[Word], trigger: Trigger, adjectives: dict[str, str]
+) -> Found | None:
+    """A state body named by a trigger and the country's demonym after it (الخارجية الأميركية):
+    the government actor of that country (`adjectives`: ISO2 -> English adjective)."""
+    hit = item.known.at(words[0][START], words[0][END])
+    if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][START]:
+        return None
+    country = hit[3]
+    name = f"{adjectives.get(country, country)} {trigger.label}"
+    actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
+    return Found(start, hit[1], actor)
+
+
+def read_org(
+    item: Item, start: int, end: int, words: list[Word], trigger: Trigger, not_names: frozenset[str]
+) -> Found | None:
+    """An organisation whose name the trigger word opens (حزب العدالة والتنمية، حركة حماس):
+    the trigger and up to `_MAX_ORG_WORDS` words after it; None if a listed actor follows."""
+    text = item.text
+    at = item.known.at
+    english = not is_arabic(text[start])
+    head_definite = starts_with_article(phrase_key(text[start:end]))
+    country: str | None = None
+    stop = end
+    taken = 0
+    for word in words[:_MAX_ORG_WORDS]:
+        w_start, w_end, key, glued = word
+        if not glued or key in not_names:
+            break
+        hit = at(w_start, w_end)
+        if hit is not None and hit[2] == "actor":
+            return None
+        if english:
+            if not text[w_start].isupper():
+                break
+        elif starts_with_article(key) or key.startswith("لل"):
+            pass
+        elif taken or head_definite:
+            break  # after the first word only the article's words continue a name
+        elif trigger.proper is False and hit is None and key.startswith("و"):
+            break
+        if taken == 0 and not english:
+            definite = starts_with_article(key)
+            if (trigger.proper and definite) or (trigger.definite and not definite):
+                return None
+        if hit is not None:
+            country = hit[3] or country
+            stop = max(stop, hit[1])
+        stop = max(stop, w_end)
+        taken += 1
+    if taken == 0 and not trigger.alone:
+        return None
+    surface = text[start:stop]
+    ident = slug(surface)
+    if not ident:
+        return None
+    kind: ActorType = trigger.type
+    return Found(start, stop, Actor(ident, surface, kind, country))
+
+
+def demonym_next(item: Item, pos: int) -> bool:
+    """True if the first known mention after `pos` is a country's demonym: a state body's
+    reading (`read_body`) needs one as the next word, so most end here unread.
+
+    (No mention ends between a trigger and the word after it: only whitespace is there.)
+    """
+    hit = item.known.at(pos, len(item.text) + 1)
+    return hit is not None and hit[2] == "demonym" and hit[3] is not None
