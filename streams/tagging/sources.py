@@ -145,6 +145,8 @@ def country_aliases(extras: list[CountryExtras]) -> Iterator[Alias]:
         extra = curated.get(code)
         if extra:
             names.update(extra.en + extra.ar)
+            dropped = {phrase_key(n) for n in extra.not_names}
+            names = {n for n in names if phrase_key(n) not in dropped}
         for raw in sorted(names):
             name = _clean_cldr(raw)
             if name:

@@ -169,6 +169,12 @@ def test_disputed_places(tagger: Tagger) -> None:
     assert tagger.tag("زار القدس").countries == ()
 
 
+def test_the_palestinian_territories_are_a_place_in_palestine_not_the_state(tagger: Tagger) -> None:
+    tags = tagger.tag("إنهاء الاحتلال الإسرائيلي للأراضي الفلسطينية وقيام دولة فلسطين")
+    places = [(m.text, m.ref, m.country) for m in tags.mentions if m.kind == "place"]
+    assert places == [("لأراضي الفلسطينية", "Palestinian territories", "PS"), ("دولة فلسطين", "PS", "PS")]
+
+
 def test_clitics_and_spelling_variants(tagger: Tagger) -> None:
     tags = tagger.tag("وصل اردوغان لموسكو وبوتن بالقاهرة، والإيرانيون بسورية")
     assert [(m.text, m.ref) for m in tags.mentions] == [
@@ -212,6 +218,9 @@ def test_actor_types_and_countries(tagger: Tagger) -> None:
         ("فيضان نهر النيجر يغمر القرى", ()),  # the river, not the country
         ("وفي النيجر فيضان نهر كبير", ("NE",)),  # a not_after word elsewhere cancels nothing
         ("فاز ريال مدريد على شختار دونيتسك", ()),  # clubs, not Madrid or Donetsk
+        ("رحلة شاقة للمغرب التطواني وفوز المغرب الفاسي", ()),  # clubs named after their country
+        ("تعادل مصر للمقاصة مع ضيفه", ()),
+        ("زار الوفد المغرب", ("MA",)),
         ("وصل الوفد إلى مدريد", ("ES",)),
         ("Lake Chad is shrinking", ()),
         ("Chad and the lake region", ("TD",)),
