@@ -312,6 +312,14 @@ def test_short_foreign_subdivisions_need_a_word_for_their_kind(tagger: Tagger) -
     assert tagger.tag("قال إن أيوا ويوتا").mentions == ()  # short names alone are not read
 
 
+def test_a_state_named_like_a_country_needs_a_word_for_its_kind(tagger: Tagger) -> None:
+    tags = tagger.tag("ولد في ولاية جورجيا الأمريكية ثم زار جورجيا")
+    assert [(m.ref, m.country) for m in tags.mentions if m.kind == "place"] == [
+        ("Georgia", "US"),
+        ("GE", "GE"),
+    ]
+
+
 def test_a_place_inside_another_name_is_read_as_nothing_else(tagger: Tagger) -> None:
     # سانتياغو is a city and a given name: inside a stadium's name it is neither.
     assert tagger.tag("فاز ريال مدريد على ملعب سانتياغو برنابيو أمس").mentions == ()
