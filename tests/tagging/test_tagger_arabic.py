@@ -228,6 +228,8 @@ def test_actor_types_and_countries(tagger: Tagger) -> None:
         ("هبطت الطائرة بمطار دمشق الدولي", ()),
         ("ارتفع مؤشر سوق دبي المالي", ()),
         ("عبرت السفينة قناة السويس", ()),
+        ("وقعت شركة نفط الكويت عقدا", ()),  # a national oil company
+        ("ارتفع إنتاج نفط الكويت", ("KW",)),  # the country's oil
         ("محاضرة في جامعة القاهرة عن مصر", ("EG",)),  # مصر itself still counts
         # between the word and the place: marks, runs of spaces, quotes (the key drops them)
         ("فيضان نهرِ  النيجر", ()),
