@@ -167,6 +167,9 @@ def test_disputed_places(tagger: Tagger) -> None:
     assert tags.places == ("Crimea", "East Jerusalem", "Gaza", "Golan Heights")
     assert tags.countries == ("PS", "SY", "UA")
     assert tagger.tag("زار القدس").countries == ()
+    # Herzegovina alone is a region of Bosnia and Herzegovina, not the state.
+    tags = tagger.tag("في البوسنة والهرسك وفي الهرسك")
+    assert [(m.ref, m.country) for m in tags.mentions] == [("BA", "BA"), ("Herzegovina", "BA")]
 
 
 def test_the_palestinian_territories_are_a_place_in_palestine_not_the_state(tagger: Tagger) -> None:
