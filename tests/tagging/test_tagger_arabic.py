@@ -285,6 +285,8 @@ def test_a_name_that_is_also_a_nisba_agrees_as_one(tagger: Tagger, text: str, ki
         ("توتر في بحر الصين الجنوبي", ()),  # a sea named after a country
         ("Storm over the Gulf of Mexico", ()),
         ("ولد في ألمانيا الشرقية سابقا", ()),  # a state of the past: no country
+        ("صدر كتاب مصر القديمة", ()),  # Ancient Egypt
+        ("حكومة جمهورية الصين بدلا من جمهورية الصين الشعبية", ("CN", "TW")),  # ROC and PRC
         ("وصل الوفد إلى الصين وألمانيا", ("CN", "DE")),
     ],
 )
