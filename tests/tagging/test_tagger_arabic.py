@@ -330,3 +330,20 @@ def test_a_state_named_like_a_country_needs_a_word_for_its_kind(tagger: Tagger) 
 def test_a_place_inside_another_name_is_read_as_nothing_else(tagger: Tagger) -> None:
     # سانتياغو is a city and a given name: inside a stadium's name it is neither.
     assert tagger.tag("فاز ريال مدريد على ملعب سانتياغو برنابيو أمس").mentions == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("كوت ديفوار", "CI"),
+        ("جواتيمالا", "GT"),
+        ("الباكستان", "PK"),
+        ("روسيا الاتحادية", "RU"),
+        ("جمهورية مصر العربية", "EG"),
+        ("سري لانكا", "LK"),
+        ("سوازيلاند", "SZ"),
+    ],
+)
+def test_press_spellings_of_countries(tagger: Tagger, name: str, code: str) -> None:
+    tags = tagger.tag(f"وصل الوفد إلى {name} أمس")
+    assert [(m.text, m.ref, m.country) for m in tags.mentions] == [(name, code, code)]
