@@ -53,6 +53,7 @@ class CountryExtras:
     ar: tuple[str, ...]
     en_demonyms: tuple[str, ...]
     ar_demonyms: tuple[str, ...]
+    not_names: tuple[str, ...] = ()  # package names that name something else (a region)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,7 @@ def load_countries() -> list[CountryExtras]:
         where = f"countries.yaml {code}"
         _country(code, where)
         body = body or {}
-        fields = ("en", "ar", "en_demonyms", "ar_demonyms")
+        fields = ("en", "ar", "en_demonyms", "ar_demonyms", "not_names")
         out.append(CountryExtras(code, *(_names(body.get(f), where) for f in fields)))
     return out
 

@@ -145,6 +145,8 @@ def country_aliases(extras: list[CountryExtras]) -> Iterator[Alias]:
         extra = curated.get(code)
         if extra:
             names.update(extra.en + extra.ar)
+            dropped = {phrase_key(n) for n in extra.not_names}
+            names = {n for n in names if phrase_key(n) not in dropped}
         for raw in sorted(names):
             name = _clean_cldr(raw)
             if name:
@@ -197,7 +199,8 @@ def subdivision_aliases(
     (إدلب), and so does a city of half a million or more elsewhere (الرباط is Rabat, not
     Victoria on Gozo; هراري Harare, not Harari, ET). A curated place of the same name
     anywhere keeps its name, and so does a country (سوريا is not Soria, ES, even in a text
-    about Spain; بيروت not Pirot, RS). Outside FOCUS_COUNTRIES, as for cities, only Arabic
+    about Spain; بيروت not Pirot, RS) except right after a word for a state, where news names
+    provinces (ولاية جورجيا, Georgia, US). Outside FOCUS_COUNTRIES, as for cities, only Arabic
     names of five letters or more. English names where English news names provinces
     (FOCUS_COUNTRIES and ENGLISH_SUBDIVISION_COUNTRIES), when only one subdivision has the
     name and it is not made of generic words alone ("North", "Capital") or a saint's parish.
@@ -215,7 +218,7 @@ def subdivision_aliases(
         entry = Entry("place", sub.name, sub.country, (TIER_CITY, 0), place=sub.name)
         key = phrase_key(sub.ar)
         letters = len(key.replace(" ", ""))
-        taken = key in curated_keys or key in countries or sub.ar.split()[0] in _NOT_NAME_HEADS
+        taken = key in curated_keys or sub.ar.split()[0] in _NOT_NAME_HEADS
         named_by = (cities or {}).get(key, {})
         elsewhere = max((n for c, n in named_by.items() if c != sub.country), default=0)
         taken = taken or sub.country in named_by or elsewhere >= _BIG_CITY_POPULATION
@@ -223,7 +226,8 @@ def subdivision_aliases(
         # Short names outside the focus region only after a word naming their kind (ولاية أيوا،
         # ولاية يوتا), and only where news names provinces (ENGLISH_SUBDIVISION_COUNTRIES):
         # each such name is 36 automaton forms (three guard words with their proclitics).
-        guarded = not long_enough
+        # A country's name, too (جورجيا: ولاية جورجيا is the US state, جورجيا alone the country).
+        guarded = not long_enough or key in countries
         if guarded and sub.country not in ENGLISH_SUBDIVISION_COUNTRIES:
             taken = True
         if not taken and letters >= _MIN_KEY_LETTERS:
