@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from streams.evaluation.scoring import Doc
 from streams.tagging import Tagger
+from tests.evaluation.docs import spaced_doc
 from tests.evaluation.place_errors import analyse
 
 
@@ -14,21 +14,13 @@ def tagger() -> Tagger:
     return Tagger.default()
 
 
-def _doc(text: str, gold: list[tuple[tuple[int, int], str]]) -> Doc:
-    offsets, pos = [], 0
-    for word in text.split(" "):
-        offsets.append((pos, pos + len(word)))
-        pos += len(word) + 1
-    return Doc(text, offsets, gold)
-
-
 def test_errors_are_grouped_by_cause(tagger: Tagger) -> None:
     docs = [
         # a team labelled as such, a place left unlabelled, a missed village
-        _doc("فازت فرنسا على ضيفتها", [((1, 2), "Sports")]),
-        _doc("وصل الوفد الى دمشق", []),
-        _doc("قصف في زرزورة امس", [((2, 3), "Population-Center")]),
-        _doc("زار الوزير باريس", [((2, 3), "Nation")]),  # a city labelled a nation
+        spaced_doc("فازت فرنسا على ضيفتها", [((1, 2), "Sports")]),
+        spaced_doc("وصل الوفد الى دمشق", []),
+        spaced_doc("قصف في زرزورة امس", [((2, 3), "Population-Center")]),
+        spaced_doc("زار الوزير باريس", [((2, 3), "Nation")]),  # a city labelled a nation
     ]
     fp, fn, examples = analyse(tagger, docs)
     assert fp["gold:Sports"] == 1 and fp["NAT:Sports"] == 1

@@ -15,21 +15,13 @@ from streams.evaluation.scoring import (
     token_span,
 )
 from streams.tagging import Mention
-
-
-def _spaced_doc(text: str, gold: list[tuple[tuple[int, int], str]]) -> Doc:
-    """A doc whose tokens are `text`'s single-space-separated words."""
-    offsets, pos = [], 0
-    for w in text.split(" "):
-        offsets.append((pos, pos + len(w)))
-        pos += len(w) + 1
-    return Doc(text, offsets, gold)
+from tests.evaluation.docs import spaced_doc
 
 
 def _doc() -> Doc:
     # "و قال الرئيس بوش في واشنطن ان الجيش الاسرائيلي انسحب"
     text = "و قال الرئيس جورج بوش في واشنطن ان الجيش الاسرائيلي انسحب"
-    return _spaced_doc(text, [((3, 5), "Politician"), ((6, 7), "Population-Center"), ((8, 10), "Government")])
+    return spaced_doc(text, [((3, 5), "Politician"), ((6, 7), "Population-Center"), ((8, 10), "Government")])
 
 
 def _mention(doc: Doc, words: str, kind: str, ref: str, **extra: str | None) -> Mention:
@@ -81,7 +73,7 @@ def test_english_data_loads() -> None:
 
 def test_territories_score_as_places_but_not_as_nations() -> None:
     # NewsFANE labels Hong Kong a Population-Center: an ISO code alone makes no nation state.
-    doc = _spaced_doc("زار هونج كونج و فرنسا", [((1, 3), "Population-Center"), ((4, 5), "Nation")])
+    doc = spaced_doc("زار هونج كونج و فرنسا", [((1, 3), "Population-Center"), ((4, 5), "Nation")])
     report = Report()
     mentions = [
         _mention(doc, "هونج كونج", "place", "HK", country="HK"),
