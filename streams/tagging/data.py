@@ -261,6 +261,8 @@ def load_patterns() -> PatternWords:
         return frozenset(phrase_key(w) for w in _names(body.get("ar"), where) + _names(body.get("en"), where))
 
     titles_1 = frozenset(phrase_key(p) for p, t in triggers if t.role == "title" and " " not in phrase_key(p))
+    given_keys = frozenset(phrase_key(p) for p, t in triggers if t.role == "given")
+    common = frozenset(map(phrase_key, _names(_load("common_words.yaml").get("ar"), "common_words.yaml ar")))
     return PatternWords(
         tuple(triggers),
         words("skip"),
@@ -268,8 +270,34 @@ def load_patterns() -> PatternWords:
         words("connectors"),
         titles_1,
         words("speech_ends"),
-        frozenset(map(phrase_key, _names(_load("common_words.yaml").get("ar"), "common_words.yaml ar"))),
+        common | (everyday_forms(common) - given_keys),
     )
+
+
+# Proclitic prepositions a name word never carries, and the stem length from which a word
+# with one is read as that word: shorter stems make names (بدر، لبيب).
+_PREPOSITIONS = ("ب", "ل")
+_MIN_STEM = 3
+# Endings an everyday word's accusative (tanween) form has not: بطلا، برنامجا, but not
+# سوريا from سوري or a name in ة.
+_NO_ACCUSATIVE_AFTER = ("ا", "ة", "ى", "ي")
+
+
+def everyday_forms(common: frozenset[str]) -> frozenset[str]:
+    """The forms of everyday words that still end a name being read: with a preposition
+    (بدور، لتدريبات) and in the accusative (ثالثا، برنامجا).
+
+    common_words.yaml lists bare forms only, so "كريس كلارك بدور" read بدور as a surname.
+    The caller removes given names (بسمة is ب + سمة "trait", and a name).
+    """
+    forms: set[str] = set()
+    for word in common:
+        if len(word) < _MIN_STEM or word.startswith("ال"):
+            continue
+        forms.update(p + word for p in _PREPOSITIONS)
+        if not word.endswith(_NO_ACCUSATIVE_AFTER):
+            forms.add(word + "ا")
+    return frozenset(forms)
 
 
 @dataclass(frozen=True, slots=True)

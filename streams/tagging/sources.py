@@ -60,7 +60,7 @@ _MIN_KEY_LETTERS = 3  # two-letter Arabic keys are almost all common words
 _SHORT_KEY_LETTERS = 4
 # Words for a state that, with a country's feminine nisba, name the country (see
 # state_aliases). Not الدولة: "الدولة الأفغانية" is as often the Afghan state's institutions.
-_STATE_WORDS = ("الجمهورية", "المملكة")
+_STATE_WORDS = ("الجمهورية", "المملكة", "السلطنة")
 # Outside FOCUS_COUNTRIES, the countries whose provinces and states English news names by
 # themselves (Borno, Sindh, Arizona, Donetsk Oblast).
 # fmt: off

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streams.tagging import Tagger
-from streams.tagging.data import load_patterns
+from streams.tagging.data import everyday_forms, load_patterns
 from streams.text.matcher import phrase_key
 
 
@@ -35,6 +35,10 @@ def _people(tagger: Tagger, text: str) -> list[str]:
         ("وانضم عبد الله قاسم إلى الفريق", ["عبد الله قاسم"]),
         # with a proclitic (running text writes و and ل onto the name)
         ("وصل إلى الحلبة ومايكل شوماخر", ["مايكل شوماخر"]),
+        # an everyday word with a preposition or in the accusative ends the name (data.everyday_forms)
+        ("وحل الفنلندي كاري تيانين ثالثا في السباق", ["كاري تيانين"]),
+        ("وقال عماد ناصر لتدريبات الفريق", ["عماد ناصر"]),
+        ("قدم الفنان عزت أبو عوف برنامجا جديدا", ["عزت أبو عوف"]),
     ],
 )
 def test_a_given_name_opens_a_name(tagger: Tagger, text: str, names: list[str]) -> None:
@@ -125,3 +129,16 @@ def test_any_text_tags_without_error_and_spans_hold(text: str) -> None:
     tags = Tagger.default().tag(text)
     for m in tags.mentions:
         assert text[m.start : m.end] == m.text and m.text.strip() == m.text
+
+
+def test_everyday_forms_take_prepositions_and_the_accusative_but_never_a_given_name() -> None:
+    forms = everyday_forms(frozenset({"دور", "ثالث", "مدينة", "سوري", "من"}))
+    assert {"بدور", "لدور", "ثالثا", "بمدينة", "لسوري"} <= forms
+    assert "مدينةا" not in forms and "سوريا" not in forms  # no accusative ا after ة or ي
+    assert "بمن" not in forms  # stems of two letters make names (بدر، لبيب) as often
+    common = load_patterns().common
+    assert {"بدور", "ثالثا"} <= common
+    # given names first: لاري is ل + اري "I see", بروك ب + روك, جوليانا جوليان + the accusative ا
+    names = {"لاري", "بروك", "جوليانا"}
+    assert names <= everyday_forms(frozenset({"اري", "روك", "جوليان"}))
+    assert not names & common

@@ -342,6 +342,9 @@ def test_a_place_inside_another_name_is_read_as_nothing_else(tagger: Tagger) -> 
         ("جمهورية مصر العربية", "EG"),
         ("سري لانكا", "LK"),
         ("سوازيلاند", "SZ"),
+        ("الدولة العبرية", "IL"),  # the Arab press's second name for Israel
+        ("السلطنة العمانية", "OM"),  # a state word with the nisba: the state, no demonym
+        ("الجمهورية التونسية", "TN"),
     ],
 )
 def test_press_spellings_of_countries(tagger: Tagger, name: str, code: str) -> None:
