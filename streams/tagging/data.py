@@ -252,7 +252,7 @@ def load_patterns() -> PatternWords:
 
     # Given names (given_names.yaml) start a name themselves: the weakest trigger.
     given = _load("given_names.yaml")
-    for section in ("ar", "foreign"):
+    for section in ("ar", "foreign", "en"):
         triggers += [(w, Trigger("given")) for w in _names(given.get(section), f"given_names.yaml {section}")]
 
     def words(section: str) -> frozenset[str]:

@@ -8,6 +8,12 @@ form does (محمد مقلد المريخي, not مايكل شوماخر الب�
 a name may end after it (`GivenNameReader._ends_name`), as it is far more often the verb
 or noun after a name of two (هاني عبادة إداري الفريق، جيمس جونز توافر). A given name
 alone is no name: it is as often a surname, a word, or someone the text named before.
+
+In English (given names in Latin letters: Sarah Khatib, Mohammed Deif) case carries the
+evidence: the given name and one or two more Capitalised words (particles al-, bin, van
+between them), stopping at a lower-case word, punctuation, a known name or a title. Text
+in Title Case (a headline that capitalises every word) gives no such evidence; there the
+line is left to titles and listed actors.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from streams.tagging.pattern_text import (
     Found,
     Item,
     Word,
+    capitalised,
     glued_words,
     is_ali,
     nisba_name,
@@ -44,6 +51,18 @@ _ABD = "عبد"  # the first half of compound given names (عبد الله)
 _HAMZA_ALEFS = frozenset("أإآ")
 # Words that open no name word: a preposition with the article (للجزيرة، بالجهود).
 _NO_NAME_STARTS = ("لل", "بال")
+# English: the words of three letters or more on a line, but for the articles, conjunctions
+# and prepositions Title Case leaves in lower case (the, and, with …), which prove nothing.
+_LATIN_WORD = re.compile(r"\b[^\W\d_]{3,}")
+# fmt: off
+_TITLE_CASE_EXEMPT = frozenset({
+    "the", "and", "but", "for", "nor", "yet", "via", "per", "off", "out", "its",
+    "with", "from", "into", "over", "than", "that", "upon", "onto", "about", "after",
+})
+# fmt: on
+_MIN_TITLE_CASE_WORDS = 4
+_POSSESSIVE = ("'s", "’s")
+_LATIN_WORDS_READ = 5  # two name words and the particles between (Tamim bin Hamad Al Thani)
 
 
 class GivenNameReader:
@@ -66,6 +85,8 @@ class GivenNameReader:
     def read(self, item: Item, start: int, end: int) -> Found | None:
         """The person whose name the given name at [start, end) of `item.text` opens, if any."""
         text = item.text
+        if text[start] < "\u0600":  # a given name in Latin letters (Arabic ones are all above)
+            return self._read_latin(item, start, end)
         # (the letter before the space first: one lookup rules most connectors out)
         if (
             start > 1
@@ -119,6 +140,40 @@ class GivenNameReader:
         surface = text[start:last]
         return Found(start, last, Actor(slug(surface), surface, "person", None))
 
+    def _read_latin(self, item: Item, start: int, end: int) -> Found | None:
+        """An English name: the given name and one or two Capitalised words after it."""
+        text = item.text
+        if _title_case_line(text, start):
+            return None
+        last = -1
+        core = 1
+        for word in glued_words(item, end, _LATIN_WORDS_READ):
+            w_start, w_end, key, glued = word
+            if not glued:
+                break
+            hit = item.known.at(w_start, w_end)
+            if hit is not None:
+                return None if hit[2] == "actor" else self._latin_end(text, start, last)
+            if key in self._connectors:
+                continue  # a particle (bin, Al, van) goes in only with a name word after it
+            surface = text[w_start:w_end]
+            if key in self._stops or not capitalised(text, word) or (len(surface) > 1 and surface.isupper()):
+                break  # a lower-case word, a title, a function word or an acronym (NATO)
+            if surface.endswith(_POSSESSIVE):
+                last, core = w_end - 2, core + 1  # Khatib's: the name ends before the 's
+                break
+            last, core = w_end, core + 1
+            if core == _MAX_WORDS:
+                break
+        return self._latin_end(text, start, last) if core >= 2 else None
+
+    @staticmethod
+    def _latin_end(text: str, start: int, last: int) -> Found | None:
+        if last < 0:
+            return None
+        surface = text[start:last]
+        return Found(start, last, Actor(slug(surface), surface, "person", None))
+
     def _ends_name(self, item: Item, words: list[Word], i: int) -> bool:
         """True if a name may end before words[i]: at punctuation, the end, a word of و, a
         function word, a word that follows names (إن، رئيس) or a known mention."""
@@ -131,3 +186,12 @@ class GivenNameReader:
             or key in self._not_names
             or item.known.at(words[i][START], words[i][END]) is not None
         )
+
+
+def _title_case_line(text: str, pos: int) -> bool:
+    """True if the line around `pos` capitalises every longer word (Title Case headlines)."""
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    words = _LATIN_WORD.findall(text, lo, hi if hi >= 0 else len(text))
+    counted = [w for w in words if w.lower() not in _TITLE_CASE_EXEMPT]
+    return len(counted) >= _MIN_TITLE_CASE_WORDS and all(w[0].isupper() for w in counted)

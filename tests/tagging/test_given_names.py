@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from streams.tagging import Tagger
 from streams.tagging.data import everyday_forms, load_patterns
+from streams.tagging.given import _title_case_line
 from streams.text.matcher import phrase_key
 
 
@@ -90,7 +91,12 @@ def test_given_names_are_words_the_patterns_can_read() -> None:
     assert len(given) > 1000
     stops = patterns.not_names | patterns.speech_ends | patterns.titles
     assert sorted(g for g in given if phrase_key(g) in stops) == []
-    assert all("\u0600" <= ch <= "\u06ff" or ch == " " for g in given for ch in g)
+    # each is written in one script: Arabic letters (for Arabic text) or Latin ones (English)
+    arabic = [g for g in given if all("\u0600" <= ch <= "\u06ff" or ch == " " for ch in g)]
+    latin = [g for g in given if g.isascii() or all(ch.isalpha() and ch < "\u0250" for ch in g)]
+    assert len(arabic) > 1000 and len(latin) > 1000
+    assert sorted(set(given) - set(arabic) - set(latin)) == []
+    assert all(g[0].isupper() for g in latin)  # matched only when written with a capital
 
 
 def test_common_words_are_no_names() -> None:
@@ -142,3 +148,45 @@ def test_everyday_forms_take_prepositions_and_the_accusative_but_never_a_given_n
     names = {"لاري", "بروك", "جوليانا"}
     assert names <= everyday_forms(frozenset({"اري", "روك", "جوليان"}))
     assert not names & common
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a given name in Latin letters and one or two Capitalised words: the English name
+        ("Mohammed Deif, the head of the armed wing, was killed, the army said.", ["Mohammed Deif"]),
+        ("Sarah Khatib, a teacher from Jabalia, said she fled four times.", ["Sarah Khatib"]),
+        ("Witnesses said Ahmed Hassan Ali, 52, was shot near the gate.", ["Ahmed Hassan Ali"]),
+        ("Hamas official Osama Hamdan told reporters the group had the proposal.", ["Osama Hamdan"]),
+        # particles in between go in; a possessive stays out
+        ("Delegates met Tamim bin Hamad Al Thani in the capital.", ["Tamim bin Hamad Al Thani"]),
+        ("Sarah Khatib's house was destroyed in the strike.", ["Sarah Khatib"]),
+        ("Maria Corina Machado won the Nobel Peace Prize.", ["Maria Corina Machado"]),
+    ],
+)
+def test_an_english_given_name_opens_a_capitalised_name(tagger: Tagger, text: str, names: list[str]) -> None:
+    assert _people(tagger, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to Sarah, the talks failed.",  # a given name alone
+        "Hamid said the talks failed.",  # a lower-case word after it
+        "Analysts told Omar NATO would not act.",  # an acronym is no surname
+        "Jordan River levels fall to a record low.",  # a country's name is no given name …
+        "Leaders Mark Anniversary Of Attack On Embassy",  # … and Title Case is no evidence
+        "The Christian Democrats and the Rose Garden crowd cheered.",  # word-like names left out
+        "Protesters marched from Harvard University to Boston Common.",
+        "He met Ahmed at the Nobel Prize ceremony.",
+    ],
+)
+def test_no_english_name_without_a_capitalised_surname(tagger: Tagger, text: str) -> None:
+    assert _people(tagger, text) == []
+
+
+def test_title_case_is_told_by_the_line_of_the_name() -> None:
+    # A Title Case headline line, then a summary in sentence case: only the summary's names read.
+    assert _title_case_line("Leaders Mark Anniversary Of Attack\nMark Carney spoke.", 0)
+    assert not _title_case_line("Leaders Mark Anniversary Of Attack\nMark Carney spoke at the event.", 36)
+    assert not _title_case_line("Maria Corina Machado won the Nobel Peace Prize.", 0)  # "won" is lower case
