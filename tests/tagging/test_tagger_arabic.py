@@ -350,3 +350,42 @@ def test_a_place_inside_another_name_is_read_as_nothing_else(tagger: Tagger) -> 
 def test_press_spellings_of_countries(tagger: Tagger, name: str, code: str) -> None:
     tags = tagger.tag(f"وصل الوفد إلى {name} أمس")
     assert [(m.text, m.ref, m.country) for m in tags.mentions] == [(name, code, code)]
+
+
+@pytest.mark.parametrize(
+    ("name", "ref", "country"),
+    [
+        ("بوكروفسك", "Pokrovsk", "UA"),
+        ("كونستانتينوفكا", "Kostiantynivka", "UA"),
+        ("سودجا", "Sudzha", "RU"),
+        ("شمال كردفان", "North Kordofan", "SD"),
+        ("الدلنج", "Dilling", "SD"),
+        ("المواصي", "Mawasi", "PS"),
+        ("الزوايدة", "Zawaida", "PS"),
+        ("نور شمس", "Nur Shams", "PS"),
+        ("كريات شمونة", "Kiryat Shmona", "IL"),
+        ("عيترون", "Aitaroun", "LB"),
+        ("سد تشرين", "Tishrin Dam", "SY"),
+    ],
+)
+def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, ref: str, country: str) -> None:
+    tags = tagger.tag(f"وأفادت مصادر بوقوع اشتباكات في {name} أمس")
+    assert [(m.text, m.ref, m.country) for m in tags.mentions] == [(name, ref, country)]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # everyday words that name a town only after a word for its kind, or with its country
+        ("قصف إسرائيلي على بلدة الخيام جنوبي لبنان", ["Khiam", "LB"]),
+        ("أقام النازحون الخيام في المواصي", ["Mawasi"]),  # "the tents"
+        ("نزوح من مخيم زمزم قرب الفاشر", ["Zamzam", "El Fasher"]),
+        ("يشرب الحجاج ماء زمزم", []),  # the well at Mecca
+        ("تقدم روسي قرب ليمان في شرق أوكرانيا", ["Lyman", "UA"]),
+        ("انهيار بنك ليمان براذرز", []),
+        ("صنعت أعماله ممثلين كبارا", []),  # no Bara (SD) in كبارا
+        ("خرجت من المدينة للحج", []),  # no Lahj (YE) in للحج
+    ],
+)
+def test_conflict_towns_that_are_also_words(tagger: Tagger, text: str, places: list[str]) -> None:
+    assert [m.ref for m in tagger.tag(text).mentions if m.kind == "place"] == places

@@ -122,3 +122,24 @@ def test_demonym_spans_and_titles(tagger: Tagger) -> None:
 def test_people_introduced_by_their_role(tagger: Tagger, text: str, names: list[str]) -> None:
     tags = tagger.tag(text, "en")
     assert [m.text for m in tags.mentions if m.kind == "actor" and m.type == "person"] == names
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [
+        ("Pokrovsk", "UA"),
+        ("Kupiansk", "UA"),
+        ("North Kordofan", "SD"),
+        ("Tawila", "SD"),
+        ("al-Mawasi", "PS"),
+        ("Bureij", "PS"),
+        ("Saada", "YE"),
+        ("Khiam", "LB"),
+        ("Jaramana", "SY"),
+        ("Sderot", "IL"),
+        ("Pahalgam", "IN"),
+    ],
+)
+def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, country: str) -> None:
+    tags = tagger.tag(f"Fighting was reported in {name} on Monday.", "en")
+    assert [(m.text, m.country) for m in tags.mentions] == [(name, country)]
