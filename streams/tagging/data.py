@@ -221,6 +221,8 @@ class PatternWords:
     titles: frozenset[str]  # one-word titles (Colonel, الشيخ), skipped before a name
     speech_ends: frozenset[str]  # words that may follow a name after a speech verb (إن، رئيس)
     common: frozenset[str] = frozenset()  # everyday words no name word after a given name is
+    # English state bodies as (word, label): the gazetteer compiles "Israeli army" and the like
+    bodies_en: tuple[tuple[str, str], ...] = ()
 
 
 def load_patterns() -> PatternWords:
@@ -235,6 +237,8 @@ def load_patterns() -> PatternWords:
         triggers += [(w, Trigger("speech")) for w in _names(verbs.get(lang), "patterns.yaml speech_verbs")]
     for section, role in (("org_heads", "org"), ("state_bodies", "body")):
         for lang, groups in (data.get(section) or {}).items():
+            if section == "state_bodies" and lang == "en":
+                continue  # English names the body after the demonym: gazetteer phrases (below)
             for body in groups or []:
                 where = f"patterns.yaml {section} {lang}"
                 kind = body.get("type", "government")
@@ -271,6 +275,11 @@ def load_patterns() -> PatternWords:
         titles_1,
         words("speech_ends"),
         common | (everyday_forms(common) - given_keys),
+        tuple(
+            (word, str(body.get("label", "")))
+            for body in ((data.get("state_bodies") or {}).get("en") or [])
+            for word in _names(body.get("words"), "patterns.yaml state_bodies en")
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from streams.tagging.sources import (
     country_aliases,
     cue_aliases,
     place_aliases,
+    state_body_aliases,
     trigger_aliases,
 )
 from streams.text.matcher import PhraseMatcher, phrase_key
@@ -114,8 +115,10 @@ def _build(*, stoplist: bool) -> Gazetteer:
     place_cues = load_place_cues()
     if not stoplist:
         stops = dataclasses.replace(stops, stop=())
+    adjectives = _adjectives(countries)
     aliases: list[Alias] = [
         *country_aliases(countries),
+        *state_body_aliases(countries, patterns.bodies_en, adjectives),
         *place_aliases(places),
         *actor_aliases(),
         *city_aliases(places),
@@ -123,7 +126,7 @@ def _build(*, stoplist: bool) -> Gazetteer:
         *cue_aliases(place_cues),
     ]
     extra_guards = {p.name: p.before for p in places}
-    reader = PatternReader(patterns, _adjectives(countries))
+    reader = PatternReader(patterns, adjectives)
     not_after = with_proclitics(stops.not_after)
     cues = CueReader(place_cues, patterns.not_names)
     matcher = _compile(aliases, stops, extra_guards)
@@ -143,6 +146,12 @@ def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:
     out = {code: name for code, name in babel.Locale("en").territories.items() if len(code) == 2}
     out.update({c.code: c.en_demonyms[0] for c in countries if c.en_demonyms})
     return out
+
+
+# The stop list is for names: a trigger word (a given name, a title, a state body) or a cue
+# that shares a stopped place's name (George and Peter are towns; so are جمال and Police)
+# is still that word.
+_UNSTOPPED = frozenset({"cue", "trigger"})
 
 
 def _compile(
@@ -167,7 +176,7 @@ def _compile(
         if key in context_only and entry.kind == "place":
             bare = dataclasses.replace(entry, context_only=True)
             matcher.add(alias.phrase, bare, article=alias.article, proclitics=alias.proclitics)
-        if (key not in stopped and key not in context_only) or entry.kind == "cue":  # names only
+        if (key not in stopped and key not in context_only) or entry.kind in _UNSTOPPED:  # names only
             matcher.add(alias.phrase, entry, article=alias.article, proclitics=alias.proclitics)
         elif entry.kind == "place":
             # A stopped place name is still a place right after a word naming its kind.

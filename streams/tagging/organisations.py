@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from streams.tagging.data import Trigger
 from streams.tagging.pattern_text import END, START, Found, Item, Word, is_arabic, slug, starts_with_article
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
 
 _MAX_ORG_WORDS = 4
+_LOOK_BACK = 24  # characters searched for the word before a body
 
 
 def read_body(
@@ -18,10 +21,30 @@ def read_body(
     hit = item.known.at(words[0][START], words[0][END])
     if hit is None or hit[2] != "demonym" or hit[3] is None or hit[0] != words[0][START]:
         return None
+    if _adjective_here(item.text, start):
+        return None
     country = hit[3]
     name = f"{adjectives.get(country, country)} {trigger.label}"
     actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
     return Found(start, hit[1], actor)
+
+
+# A one-word body (الخارجية، الداخلية، البحرية) is also an adjective, and after a definite
+# noun it is one: السياسة الخارجية الأمريكية "US foreign policy", الجبهة الداخلية "the home
+# front". القوات البحرية is the navy itself.
+_BEFORE_WORD = re.compile(r"(\S+)\s+$")
+_NOUNS_OF_BODIES = frozenset({"القوات"})
+
+
+def _adjective_here(text: str, start: int) -> bool:
+    """True if the trigger at `start` follows a definite noun it qualifies."""
+    if not text.startswith("ال", start):
+        return False  # (with a preposition, للداخلية, it is the ministry: التابعة للداخلية)
+    before = _BEFORE_WORD.search(text, max(0, start - _LOOK_BACK), start)
+    if before is None:
+        return False
+    key = phrase_key(before.group(1))
+    return key.startswith("ال") and key not in _NOUNS_OF_BODIES
 
 
 def read_org(

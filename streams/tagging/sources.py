@@ -23,6 +23,7 @@ from streams.tagging.data import (
     load_countries,
     load_subdivisions,
 )
+from streams.tagging.pattern_text import slug
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
@@ -263,6 +264,23 @@ def actor_aliases() -> Iterator[Alias]:
         entry = Entry("actor", actor.id, actor.country, (TIER_ACTOR, 0), actor=actor)
         for name in dict.fromkeys((actor.name, *record.en, *record.ar)):
             yield Alias(name, entry)
+
+
+def state_body_aliases(
+    extras: list[CountryExtras], bodies: tuple[tuple[str, str], ...], adjectives: dict[str, str]
+) -> Iterator[Alias]:
+    """English state bodies after a country's demonym or initials: "Israeli army", "Sudanese
+    government", "US military" — the government actor the Arabic order reads (الجيش
+    الإسرائيلي is il-army too). As phrases, not trigger words: "army" or "government" alone
+    is in most English items, and a trigger is read wherever it appears."""
+    for extra in extras:
+        heads = [*extra.en_demonyms, *(n for n in extra.en if n.isupper())]  # Israeli; US, UAE
+        for word, label in bodies:
+            name = f"{adjectives.get(extra.code, extra.code)} {label}"
+            actor = Actor(f"{extra.code.lower()}-{slug(label)}", name, "government", extra.code)
+            entry = Entry("actor", actor.id, extra.code, (TIER_ACTOR, 0), actor=actor)
+            for head in heads:
+                yield Alias(f"{head} {word}", entry)
 
 
 def trigger_aliases(patterns: PatternWords) -> Iterator[Alias]:

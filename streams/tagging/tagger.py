@@ -80,6 +80,8 @@ class Tagger:
             if kind in _NAME_KINDS:  # nearly every match: one set lookup
                 names.append(match)
             elif kind == "trigger":
+                if match.text[0] < "\u0600" and not _may_read_latin(match, text):
+                    continue  # (English given names are frequent words too; most open nothing)
                 triggers.append(match)
             elif kind == "after":
                 if after is None:
@@ -304,6 +306,22 @@ class Tagger:
                 self._region_cache.clear()
             self._region_cache[codes] = regions
         return regions
+
+
+# Letters that open the particles of an English name after a given name (al-, bin, de …).
+_PARTICLE_INITIALS = frozenset("abdeilvAE")
+
+
+def _may_read_latin(trigger: Match[Entry], text: str) -> bool:
+    """False where an English given name cannot open a name, checked on the text alone: no word
+    after it that is Capitalised or a particle (Sarah Khatib, Tamim bin Hamad)."""
+    found = trigger.payload.trigger
+    if found is not None and found.role == "given":
+        end = trigger.end
+        return text[end : end + 1] == " " and (
+            text[end + 1 : end + 2].isupper() or text[end + 1 : end + 2] in _PARTICLE_INITIALS
+        )
+    return True
 
 
 def _groups(names: list[Match[Entry]]) -> list[list[Match[Entry]]]:

@@ -14,7 +14,7 @@ ITEMS = [
         "offensive in northwest Syria near Saraqib and Aleppo.",
         ("RU", "SY", "TR"),
         ("Aleppo", "Idlib", "Saraqib"),
-        {"vladimir-putin", "recep-tayyip-erdogan"},
+        {"vladimir-putin", "recep-tayyip-erdogan", "sy-government"},  # Syrian government (forces)
     ),
     (
         "Israeli air strikes kill dozens across Gaza as truce talks stall in Doha\n"
@@ -31,7 +31,7 @@ ITEMS = [
         "the Pentagon said US forces intercepted Houthi drones over the Red Sea off Yemen.",
         ("JO", "PS", "US", "YE"),
         ("Gaza",),
-        {"abdullah-ii", "joe-biden", "white-house", "pentagon", "houthis"},
+        {"abdullah-ii", "joe-biden", "white-house", "pentagon", "houthis", "us-army"},  # US forces
     ),
     (
         "RSF fighters seize El Fasher as Sudan's army retreats\n"
@@ -143,3 +143,27 @@ def test_people_introduced_by_their_role(tagger: Tagger, text: str, names: list[
 def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, country: str) -> None:
     tags = tagger.tag(f"Fighting was reported in {name} on Monday.", "en")
     assert [(m.text, m.country) for m in tags.mentions] == [(name, country)]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # a state body after its demonym, or after a country's initials: the government actor
+        # the Arabic order gives (الجيش الإسرائيلي is il-army too)
+        ("The Israeli military said it struck targets.", ("Israeli military", "il-army", "IL")),
+        ("Israeli forces raided the camp.", ("Israeli forces", "il-army", "IL")),
+        ("The Sudanese army retook the town.", ("Sudanese army", "sd-army", "SD")),
+        ("The Iranian foreign ministry said", ("Iranian foreign ministry", "ir-foreign-ministry", "IR")),
+        ("The US military said", ("US military", "us-army", "US")),
+        ("The IDF said", ("IDF", "il-army", "IL")),  # listed under the same id
+    ],
+)
+def test_state_bodies_after_their_demonym(tagger: Tagger, text: str, actor: tuple[str, str, str]) -> None:
+    assert [(m.text, m.ref, m.country) for m in tagger.tag(text, "en").mentions if m.kind == "actor"] == [
+        actor
+    ]
+
+
+def test_no_state_body_without_a_demonym_right_before(tagger: Tagger) -> None:
+    for text in ("Government forces shelled the town.", "Gaza's police said", "The army of Israel"):
+        assert [m for m in tagger.tag(text, "en").mentions if m.kind == "actor"] == [], text
