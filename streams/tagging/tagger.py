@@ -268,7 +268,9 @@ class Tagger:
             else:
                 kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
                 mentions.append(Mention(match.start, match.end, match.text, kind, entry.ref, entry.country))
-            if entry.country and entry.kind != "actor":
+            # A state body stands for its state (the Kremlin, the Israeli army), as a pattern's does
+            # below; a person or a group does not.
+            if entry.country and (actor is None or actor.type == "government"):
                 countries.add(entry.country)
             if entry.place:
                 places.add(entry.place)

@@ -389,3 +389,18 @@ def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, ref
 )
 def test_conflict_towns_that_are_also_words(tagger: Tagger, text: str, places: list[str]) -> None:
     assert [m.ref for m in tagger.tag(text).mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        # Al Jazeera Arabic names the Israeli army "the occupation army/forces"
+        ("اقتحمت قوات الاحتلال مدينة جنين", ["il-army", "Jenin"]),
+        ("قال المتحدث باسم جيش الاحتلال أفيخاي أدرعي", ["il-army", "avichay-adraee"]),
+        ("وقال الجيش الإسرائيلي إنه", ["il-army"]),
+        # Iraq's reports of 2003-2011: the occupation forces were American
+        ("هاجمت قوات الاحتلال الأمريكية الفلوجة", ["us-army", "Fallujah"]),
+    ],
+)
+def test_the_occupation_army(tagger: Tagger, text: str, refs: list[str]) -> None:
+    assert [m.ref for m in tagger.tag(text).mentions] == refs
