@@ -223,6 +223,7 @@ class PatternWords:
     common: frozenset[str] = frozenset()  # everyday words no name word after a given name is
     # English state bodies as (word, label): the gazetteer compiles "Israeli army" and the like
     bodies_en: tuple[tuple[str, str], ...] = ()
+    facilities: frozenset[str] = frozenset()  # nouns that make a place of a name (Kamal Adwan Hospital)
 
 
 def load_patterns() -> PatternWords:
@@ -280,6 +281,7 @@ def load_patterns() -> PatternWords:
             for body in ((data.get("state_bodies") or {}).get("en") or [])
             for word in _names(body.get("words"), "patterns.yaml state_bodies en")
         ),
+        words("facilities"),
     )
 
 

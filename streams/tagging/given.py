@@ -75,12 +75,14 @@ class GivenNameReader:
         common: frozenset[str],
         speech_ends: frozenset[str],
         not_names: frozenset[str],
+        facilities: frozenset[str] = frozenset(),
     ) -> None:
         self._connectors = connectors  # بن، أبو، عبد، آل …
         self._stops = stops  # words no name word is (function words, إن، titles …)
         self._common = common  # everyday words (سائق، حديث), checked after known names
         self._speech_ends = speech_ends  # words that follow a name (إن، رئيس …)
         self._not_names = not_names
+        self._facilities = facilities  # English: Hospital, Street … make the name a place's
 
     def read(self, item: Item, start: int, end: int) -> Found | None:
         """The person whose name the given name at [start, end) of `item.text` opens, if any."""
@@ -156,6 +158,8 @@ class GivenNameReader:
                 return None if hit[2] == "actor" else self._latin_end(text, start, last)
             if key in self._connectors:
                 continue  # a particle (bin, Al, van) goes in only with a name word after it
+            if key in self._facilities:
+                return None  # Kamal Adwan Hospital, Omar Mukhtar Street: no person
             surface = text[w_start:w_end]
             if key in self._stops or not capitalised(text, word) or (len(surface) > 1 and surface.isupper()):
                 break  # a lower-case word, a title, a function word or an acronym (NATO)
@@ -163,9 +167,7 @@ class GivenNameReader:
                 last, core = w_end - 2, core + 1  # Khatib's: the name ends before the 's
                 break
             last, core = w_end, core + 1
-            if core == _MAX_WORDS:
-                break
-        return self._latin_end(text, start, last) if core >= 2 else None
+        return self._latin_end(text, start, last) if 2 <= core <= _MAX_WORDS else None
 
     @staticmethod
     def _latin_end(text: str, start: int, last: int) -> Found | None:

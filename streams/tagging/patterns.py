@@ -100,6 +100,7 @@ class PatternReader:
             words.common,
             self._speech_ends,
             self._not_names,
+            words.facilities,
         )
         # Words that never stand for a person alone (see repeats.name_keys).
         self.name_stop = words.connectors | words.not_names

@@ -179,6 +179,10 @@ def test_an_english_given_name_opens_a_capitalised_name(tagger: Tagger, text: st
         "The Christian Democrats and the Rose Garden crowd cheered.",  # word-like names left out
         "Protesters marched from Harvard University to Boston Common.",
         "He met Ahmed at the Nobel Prize ceremony.",
+        # a name before a facility noun is the facility's (patterns.yaml facilities)
+        "Staff at Kamal Adwan Hospital said the generators stopped.",
+        "Omar Mukhtar Street was shelled overnight.",
+        "Flights resumed at Ben Gurion Airport on Monday.",
     ],
 )
 def test_no_english_name_without_a_capitalised_surname(tagger: Tagger, text: str) -> None:
