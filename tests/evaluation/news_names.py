@@ -299,8 +299,8 @@ def _first(tagger: Tagger, text: str, lang: str, kind: str) -> tuple[str, str | 
     return (found[0].text, found[0].country) if found else None
 
 
-def main() -> None:
-    tagger = Tagger.default()
+def missing_names(tagger: Tagger) -> dict[str, list[str]]:
+    """The names of each list and language the tagger does not find, by "places en" and so on."""
     missing: dict[str, list[str]] = {"places en": [], "places ar": [], "actors en": [], "actors ar": []}
     for country, en, ar in PLACES:
         if _first(tagger, f"Fighting was reported in {en} on Monday.", "en", "place") != (en, country):
@@ -321,6 +321,11 @@ def main() -> None:
         found = _first(tagger, f"وذكرت مصادر أن {ar} التقى الوفد أمس", "ar", "actor")
         if found is None or found[0] != ar:
             missing["actors ar"].append(ar)
+    return missing
+
+
+def main() -> None:
+    missing = missing_names(Tagger.default())
     totals = {
         "places en": len(PLACES),
         "places ar": len(PLACES) - len(GUARDED),
