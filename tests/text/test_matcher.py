@@ -165,7 +165,26 @@ def test_find_is_sorted_by_start_then_longest_first(words: list[str]) -> None:
 
 # Phrases with glue inside (u.s, at&t), phrases that start with a non-word character or a
 # letter above U+FFFF (𠀀, U+20000: searched without the space anchor), and plain ones.
-_GLUE_PHRASES = ("u.s", "u s", "s", "at&t", "t", "a b", "b", "#x", "(a", "𠀀b", "ب", "اب", "ب.ب", "x_y")
+# Latin, Arabic, mixed-script (ب a) and letterless (12) phrases go to different automata (see
+# PhraseMatcher._anchored_hits): a text of one script searches one, a mixed text both.
+_GLUE_PHRASES = (
+    "u.s",
+    "u s",
+    "s",
+    "at&t",
+    "t",
+    "a b",
+    "b",
+    "#x",
+    "(a",
+    "𠀀b",
+    "ب",
+    "اب",
+    "ب.ب",
+    "x_y",
+    "ب a",
+    "12",
+)
 
 
 def _whole_word_occurrences(phrases: tuple[str, ...], text: str) -> list[tuple[tuple[int, int], str]]:
@@ -207,6 +226,7 @@ def _whole_word_occurrences(phrases: tuple[str, ...], text: str) -> list[tuple[t
                 "𠀀",
                 "ـ",
                 "\u064e",
+                "12",
             ]
         ),
         max_size=14,
@@ -247,3 +267,24 @@ def test_find_is_every_whole_word_occurrence(pieces: list[str]) -> None:
 def test_glue_and_anchoring(text: str, expected: list[str]) -> None:
     m = _matcher({p: p for p in ("إدلب", "حلب", "U.S", "u s", "s", "b", "a b")})
     assert [t for t, _ in _found(m, text)] == expected
+
+
+def test_a_plain_arabic_key_holds_no_letter_of_another_script() -> None:
+    # PhraseMatcher searches only its Arabic automaton in a text MatchKey calls plain Arabic:
+    # exact only while every letter such a text can key to is an Arabic letter.
+    from streams.text.matcher import _ARABIC_LETTER
+    from streams.text.matchkey import _PLAIN_ARABIC, _PLAIN_FINAL
+
+    letters = {_PLAIN_FINAL[ch] for ch in _PLAIN_ARABIC if _PLAIN_FINAL[ch].isalpha()}
+    assert len(letters) > 30
+    assert sorted(ch for ch in letters if _ARABIC_LETTER.match(ch) is None) == []
+
+
+def test_each_script_finds_its_phrases_alone_and_mixed() -> None:
+    matcher: PhraseMatcher[str] = PhraseMatcher()
+    for phrase in ("إدلب", "Idlib", "1967", "BBC عربي"):
+        matcher.add(phrase, phrase)
+    matcher.build()
+    assert [m.payload for m in matcher.find("قصف إدلب منذ 1967")] == ["إدلب", "1967"]
+    assert [m.payload for m in matcher.find("Idlib since 1967")] == ["Idlib", "1967"]
+    assert [m.payload for m in matcher.find("قالت BBC عربي إن إدلب و Idlib")] == ["BBC عربي", "إدلب", "Idlib"]
