@@ -137,10 +137,7 @@ class GivenNameReader:
             last = w_end
             if core == _MAX_WORDS:
                 break
-        if core < 2:
-            return None
-        surface = text[start:last]
-        return Found(start, last, Actor(slug(surface), surface, "person", None))
+        return _person(text, start, last) if core >= 2 else None
 
     def _read_latin(self, item: Item, start: int, end: int) -> Found | None:
         """An English name: the given name and one or two Capitalised words after it."""
@@ -155,7 +152,9 @@ class GivenNameReader:
                 break
             hit = item.known.at(w_start, w_end)
             if hit is not None:
-                return None if hit[2] == "actor" else self._latin_end(text, start, last)
+                if hit[2] == "actor":
+                    return None  # a listed actor: the gazetteer has it already
+                break
             if key in self._connectors:
                 continue  # a particle (bin, Al, van) goes in only with a name word after it
             if key in self._facilities:
@@ -167,14 +166,7 @@ class GivenNameReader:
                 last, core = w_end - 2, core + 1  # Khatib's: the name ends before the 's
                 break
             last, core = w_end, core + 1
-        return self._latin_end(text, start, last) if 2 <= core <= _MAX_WORDS else None
-
-    @staticmethod
-    def _latin_end(text: str, start: int, last: int) -> Found | None:
-        if last < 0:
-            return None
-        surface = text[start:last]
-        return Found(start, last, Actor(slug(surface), surface, "person", None))
+        return _person(text, start, last) if 2 <= core <= _MAX_WORDS else None
 
     def _ends_name(self, item: Item, words: list[Word], i: int) -> bool:
         """True if a name may end before words[i]: at punctuation, the end, a word of و, a
@@ -188,6 +180,11 @@ class GivenNameReader:
             or key in self._not_names
             or item.known.at(words[i][START], words[i][END]) is not None
         )
+
+
+def _person(text: str, start: int, last: int) -> Found:
+    surface = text[start:last]
+    return Found(start, last, Actor(slug(surface), surface, "person", None))
 
 
 def _title_case_line(text: str, pos: int) -> bool:
