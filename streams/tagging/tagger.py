@@ -311,7 +311,7 @@ class Tagger:
 
 
 # Letters that open the particles of an English name after a given name (al-, bin, de …).
-_PARTICLE_INITIALS = frozenset("abdeilvAE")
+_PARTICLE_INITIALS = frozenset("abdeilv")  # (capitals pass as Capitalised)
 
 
 def _may_read_latin(trigger: Match[Entry], text: str) -> bool:
