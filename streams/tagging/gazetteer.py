@@ -126,7 +126,12 @@ def _build(*, stoplist: bool) -> Gazetteer:
         *cue_aliases(place_cues),
     ]
     extra_guards = {p.name: p.before for p in places}
-    reader = PatternReader(patterns, adjectives)
+    # Given names the stop list holds as everyday words (جمال، رياض، فارس): weak evidence.
+    stopped = {phrase_key(s) for s in stops.stop}
+    weak_given = frozenset(
+        k for k in (phrase_key(p) for p, t in patterns.triggers if t.role == "given") if k in stopped
+    )
+    reader = PatternReader(patterns, adjectives, weak_given)
     not_after = with_proclitics(stops.not_after)
     cues = CueReader(place_cues, patterns.not_names)
     matcher = _compile(aliases, stops, extra_guards)

@@ -37,6 +37,7 @@ from streams.tagging.pattern_text import (
     slug,
 )
 from streams.tagging.records import Actor
+from streams.text.matcher import phrase_key
 
 # A connector word (بن، أبو، عبد) right before a given name: the name started before it.
 _AFTER_CONNECTOR = re.compile(r"(?:^|\s)(?:[بإا]بن|بن|بنت|[أا]ب[وي]|عبد|آل|ال)\s+$")
@@ -76,6 +77,7 @@ class GivenNameReader:
         speech_ends: frozenset[str],
         not_names: frozenset[str],
         facilities: frozenset[str] = frozenset(),
+        weak: frozenset[str] = frozenset(),
     ) -> None:
         self._connectors = connectors  # بن، أبو، عبد، آل …
         self._stops = stops  # words no name word is (function words, إن، titles …)
@@ -83,6 +85,9 @@ class GivenNameReader:
         self._speech_ends = speech_ends  # words that follow a name (إن، رئيس …)
         self._not_names = not_names
         self._facilities = facilities  # English: Hospital, Street … make the name a place's
+        # Given names that are everyday nouns too (جمال "beauty", رياض "gardens", فارس "knight"):
+        # before an ال-word they are the noun (جمال الطبيعة، رياض الأطفال) unless it is a nisba.
+        self._weak = weak
 
     def read(self, item: Item, start: int, end: int) -> Found | None:
         """The person whose name the given name at [start, end) of `item.text` opens, if any."""
@@ -127,7 +132,9 @@ class GivenNameReader:
                 joined = True
                 continue
             if not joined and key.startswith(ARTICLE) and text[w_start] not in _HAMZA_ALEFS:
-                if core == 1 or (core == 2 and nisba_name(key)):
+                if (
+                    core == 1 and not (n == 0 and self._is_weak(text, start, end) and not nisba_name(key))
+                ) or (core == 2 and nisba_name(key)):
                     last, core = w_end, core + 1
                 break
             joined = False
@@ -138,6 +145,9 @@ class GivenNameReader:
             if core == _MAX_WORDS:
                 break
         return _person(text, start, last) if core >= 2 else None
+
+    def _is_weak(self, text: str, start: int, end: int) -> bool:
+        return bool(self._weak) and phrase_key(text[start:end]) in self._weak
 
     def _read_latin(self, item: Item, start: int, end: int) -> Found | None:
         """An English name: the given name and one or two Capitalised words after it."""

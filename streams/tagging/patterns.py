@@ -74,7 +74,9 @@ class _MoreWords(Exception):
 class PatternReader:
     """Applies the patterns of patterns.yaml around trigger matches."""
 
-    def __init__(self, words: PatternWords, adjectives: dict[str, str]) -> None:
+    def __init__(
+        self, words: PatternWords, adjectives: dict[str, str], weak_given: frozenset[str] = frozenset()
+    ) -> None:
         self._w = words
         self._adjectives = adjectives  # ISO2 -> English adjective ("Israeli") or name
         # The word lists with their proclitic forms (وقال، لنظيره، للرئيس), so that checking
@@ -101,6 +103,7 @@ class PatternReader:
             self._speech_ends,
             self._not_names,
             words.facilities,
+            weak_given,
         )
         # Words that never stand for a person alone (see repeats.name_keys).
         self.name_stop = words.connectors | words.not_names
