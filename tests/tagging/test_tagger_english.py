@@ -31,7 +31,7 @@ ITEMS = [
         "the Pentagon said US forces intercepted Houthi drones over the Red Sea off Yemen.",
         ("JO", "PS", "US", "YE"),
         ("Gaza",),
-        {"abdullah-ii", "joe-biden", "white-house", "pentagon", "houthis", "us-army"},  # US forces
+        {"abdullah-ii", "joe-biden", "white-house", "pentagon", "houthis"},
     ),
     (
         "RSF fighters seize El Fasher as Sudan's army retreats\n"
@@ -151,7 +151,6 @@ def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, cou
         # a state body after its demonym, or after a country's initials: the government actor
         # the Arabic order gives (الجيش الإسرائيلي is il-army too)
         ("The Israeli military said it struck targets.", ("Israeli military", "il-army", "IL")),
-        ("Israeli forces raided the camp.", ("Israeli forces", "il-army", "IL")),
         ("The Sudanese army retook the town.", ("Sudanese army", "sd-army", "SD")),
         ("The Iranian foreign ministry said", ("Iranian foreign ministry", "ir-foreign-ministry", "IR")),
         ("The US military said", ("US military", "us-army", "US")),
@@ -165,5 +164,11 @@ def test_state_bodies_after_their_demonym(tagger: Tagger, text: str, actor: tupl
 
 
 def test_no_state_body_without_a_demonym_right_before(tagger: Tagger) -> None:
-    for text in ("Government forces shelled the town.", "Gaza's police said", "The army of Israel"):
+    # (forces and troops are no body: NewsFANE leaves القوات الإسرائيلية unlabelled)
+    for text in (
+        "Government forces shelled the town.",
+        "Gaza's police said",
+        "The army of Israel",
+        "Israeli forces raided",
+    ):
         assert [m for m in tagger.tag(text, "en").mentions if m.kind == "actor"] == [], text
