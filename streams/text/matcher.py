@@ -29,12 +29,12 @@ letter first, as pyahocorasick looks for a letter among a node's children in tha
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from operator import itemgetter
 from typing import Generic, NamedTuple, TypeVar
 
 import ahocorasick
@@ -376,16 +376,19 @@ class PhraseMatcher(Generic[T]):
     def _anchored_hits(self, folded: MatchKey, spaced: str) -> Iterable[tuple[int, _Value[T]]]:
         """Hits of the anchored forms by end offset: of the Arabic automaton alone in a text
         with no other script's letter (`MatchKey.plain_arabic`: its key's letters are all
-        Arabic, a test holds it to that), of the other alone in a text with no Arabic letter,
-        else of both, merged (the caller sorts where ends tie)."""
+        Arabic, a test holds it to that) or with no other script's letter in its key, of the
+        other alone in a text with no Arabic letter, else of both, sorted by end (the caller
+        sorts where ends tie)."""
         arabic, other = self._anchored, self._anchored_other
         hits: Iterable[tuple[int, _Value[T]]]
-        if other is None or folded.plain_arabic:
+        if other is None or folded.plain_arabic or _OTHER_LETTER.search(spaced) is None:
             hits = arabic.iter(" " + spaced) if arabic is not None else ()
         elif arabic is None or (not self._letterless and _ARABIC_LETTER.search(spaced) is None):
             hits = other.iter(" " + spaced)
-        else:
-            hits = heapq.merge(arabic.iter(" " + spaced), other.iter(" " + spaced), key=_hit_end)
+        else:  # (a list sorted in C: cheaper than merging the two iterators in Python)
+            both = [*arabic.iter(" " + spaced), *other.iter(" " + spaced)]
+            both.sort(key=_hit_end)
+            hits = both
         return hits
 
     def _hits(self, key: str, spaced: str) -> Iterator[_Hit[T]]:
@@ -420,8 +423,7 @@ _ARABIC_LETTER = re.compile(f"[{_ARABIC_LETTERS}]")
 _OTHER_LETTER = re.compile(f"[^\\W\\d_{_ARABIC_LETTERS}]")
 
 
-def _hit_end(hit: tuple[int, object]) -> int:
-    return hit[0]
+_hit_end = itemgetter(0)  # a hit's end offset
 
 
 def _anchorable(form: str) -> bool:
