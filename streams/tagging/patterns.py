@@ -158,7 +158,7 @@ class PatternReader:
         if role == "speech" and not self._may_name(item, end):
             return None
         if role == "body" and not demonym_next(item, end):
-            return None
+            return _bare_ministry(item.text, start, end)
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
         words = self._words(item, end, first_read)
@@ -420,3 +420,15 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
         if starts_with_article(word):
             out.update(c + "ل" + word[1:] for c in ("", "و", "ف"))  # ل + الرئيس = للرئيس
     return frozenset(out)
+
+
+_MINISTRY = "وزاره "  # the key of وزارة and a space: a state body named as a ministry
+
+
+def _bare_ministry(text: str, start: int, end: int) -> Found | None:
+    """A ministry named without its country (عن طريق وزارة الخارجية): a government body, as
+    وزارة الصحة is read, with no country to give it (NewsFANE labels these Government)."""
+    surface = text[start:end]
+    if not phrase_key(surface).startswith(_MINISTRY):
+        return None
+    return Found(start, end, Actor(slug(surface), surface, "government", None))

@@ -224,3 +224,14 @@ def test_given_names_that_are_also_stopped_place_names_still_open_names(tagger: 
     # … but as everyday nouns ("beauty", "gardens", "knight") before a plain ال-word they are the noun
     for text in ("افتتاح رياض الأطفال في المدينة", "استمتع الزوار بجمال الطبيعة", "فارس الأحلام"):
         assert _actors(tagger, text) == [], text
+
+
+def test_a_ministry_named_without_its_country_is_a_government_body(tagger: Tagger) -> None:
+    # as وزارة الصحة is read; NewsFANE labels these Government
+    assert _actors(tagger, "عن طريق وزارة الخارجية .") == [
+        ("وزارة الخارجية", "wzarh-alkharjyh", "government", None)
+    ]
+    # with its demonym it is that country's (us-state-department is listed)
+    assert [a[1] for a in _actors(tagger, "قالت وزارة الخارجية الأمريكية")] == ["us-state-department"]
+    # a one-word body alone stays unread: الخارجية is also "foreign", الداخلية "internal"
+    assert _actors(tagger, "وأعلنت الخارجية أن") == []
