@@ -172,3 +172,8 @@ def test_no_state_body_without_a_demonym_right_before(tagger: Tagger) -> None:
         "Israeli forces raided",
     ):
         assert [m for m in tagger.tag(text, "en").mentions if m.kind == "actor"] == [], text
+
+
+def test_an_adjective_before_or_after_a_name_is_no_part_of_it(tagger: Tagger) -> None:
+    assert [m.text for m in tagger.tag("Raids in the occupied West Bank", "en").mentions] == ["West Bank"]
+    assert [m.text for m in tagger.tag("اقتحامات في الضفة الغربية المحتلة").mentions] == ["الضفة الغربية"]
