@@ -286,7 +286,7 @@ def load_patterns() -> PatternWords:
 
 
 # Proclitic prepositions a name word never carries, and the stem length from which a word
-# with one is read as that word: shorter stems make names (بدر، لبيب).
+# with one is read as that word: shorter stems make names (بدر، لمى).
 _PREPOSITIONS = ("ب", "ل")
 _MIN_STEM = 3
 # Endings an everyday word's accusative (tanween) form has not: بطلا، برنامجا, but not
@@ -299,7 +299,7 @@ def everyday_forms(common: frozenset[str]) -> frozenset[str]:
     (بدور، لتدريبات) and in the accusative (ثالثا، برنامجا).
 
     common_words.yaml lists bare forms only, so "كريس كلارك بدور" read بدور as a surname.
-    The caller removes given names (بسمة is ب + سمة "trait", and a name).
+    The caller removes given names (لاري is ل + اري "I see", and a name).
     """
     forms: set[str] = set()
     for word in common:
