@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from streams.tagging.cues import CueReader
+from streams.tagging.pattern_text import key_before
 from streams.tagging.patterns import Found
 from streams.tagging.records import Mention
 from streams.tagging.sources import Entry
@@ -13,7 +14,6 @@ _BETWEEN_CHECKED = 0x3001  # characters below this are checked for `between_char
 MASCULINE_NISBA = "ي"  # last letter of a masculine singular nisba's key (الإسباني)
 CLUB_GAP = 3  # most characters (whitespace) between a club's place name and its nisba
 _FEMININE_ENDINGS = ("ه", "ات")  # keys of feminine nouns (ة folds to ه) and their plurals
-_LOOK_BACK = 24  # characters read back for the word before a name
 # Keys of words with the article's letters that are no nouns: relative pronouns, إلى، إلا، الآن.
 # fmt: off
 _NOT_NOUNS = frozenset({
@@ -70,13 +70,15 @@ def agrees_as_adjective(text: str, match: Match[Entry]) -> bool:
     definite feminine or plural noun it agrees with (العاصمة السعودية، المحادثات الإسرائيلية
     السعودية); after a masculine one it is the country (زار الوفد السعودية)."""
     start = match.extent[0]
-    if start != match.start or start < 2 or not text[start - 1].isspace():
+    if start != match.start:
         return False
-    words = text[max(0, start - _LOOK_BACK) : start].rsplit(None, 1)
-    if not words:
-        return False
-    key = phrase_key(words[-1])
-    return key.startswith(_ARTICLE) and key.endswith(_FEMININE_ENDINGS) and key not in _NOT_NOUNS
+    key = key_before(text, start)
+    return (
+        key is not None
+        and key.startswith(_ARTICLE)
+        and key.endswith(_FEMININE_ENDINGS)
+        and key not in _NOT_NOUNS
+    )
 
 
 def cued_places(

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from streams.tagging.data import Trigger
-from streams.tagging.pattern_text import END, START, Found, Item, Word, is_arabic, slug, starts_with_article
+from streams.tagging.pattern_text import (
+    END,
+    START,
+    Found,
+    Item,
+    Word,
+    is_arabic,
+    key_before,
+    slug,
+    starts_with_article,
+)
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
 
 _MAX_ORG_WORDS = 4
-_LOOK_BACK = 24  # characters searched for the word before a body
 
 
 def read_body(
@@ -32,7 +39,6 @@ def read_body(
 # A one-word body (الخارجية، الداخلية، البحرية) is also an adjective, and after a definite
 # noun it is one: السياسة الخارجية الأمريكية "US foreign policy", الجبهة الداخلية "the home
 # front". القوات البحرية is the navy itself.
-_BEFORE_WORD = re.compile(r"(\S+)\s+$")
 _NOUNS_OF_BODIES = frozenset({"القوات"})
 
 
@@ -40,11 +46,8 @@ def _adjective_here(text: str, start: int) -> bool:
     """True if the trigger at `start` follows a definite noun it qualifies."""
     if not text.startswith("ال", start):
         return False  # (with a preposition, للداخلية, it is the ministry: التابعة للداخلية)
-    before = _BEFORE_WORD.search(text, max(0, start - _LOOK_BACK), start)
-    if before is None:
-        return False
-    key = phrase_key(before.group(1))
-    return key.startswith("ال") and key not in _NOUNS_OF_BODIES
+    key = key_before(text, start)
+    return key is not None and key.startswith("ال") and key not in _NOUNS_OF_BODIES
 
 
 def read_org(

@@ -228,6 +228,18 @@ def is_ali(text: str, word: Word) -> bool:
     return word[KEY] == ALI and text[word[END] - 1] == "\u064a"
 
 
+_LOOK_BACK = 24  # characters read back for the word before a name or a trigger
+
+
+def key_before(text: str, pos: int) -> str | None:
+    """The matching key of the word that whitespace alone separates from `pos`, if any (the
+    noun a nisba after it may qualify: العاصمة السعودية، السياسة الخارجية)."""
+    if pos < 2 or not text[pos - 1].isspace():
+        return None
+    words = text[max(0, pos - _LOOK_BACK) : pos].rsplit(None, 1)
+    return phrase_key(words[-1]) if words else None
+
+
 def is_arabic(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff"
 
