@@ -224,6 +224,7 @@ class PatternWords:
     # English state bodies as (word, label): the gazetteer compiles "Israeli army" and the like
     bodies_en: tuple[tuple[str, str], ...] = ()
     facilities: frozenset[str] = frozenset()  # nouns that make a place of a name (Kamal Adwan Hospital)
+    given: frozenset[str] = frozenset()  # keys of the given names (given_names.yaml)
 
 
 def load_patterns() -> PatternWords:
@@ -282,6 +283,7 @@ def load_patterns() -> PatternWords:
             for word in _names(body.get("words"), "patterns.yaml state_bodies en")
         ),
         words("facilities"),
+        given_keys,
     )
 
 

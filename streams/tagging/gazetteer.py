@@ -126,15 +126,12 @@ def _build(*, stoplist: bool) -> Gazetteer:
         *cue_aliases(place_cues),
     ]
     extra_guards = {p.name: p.before for p in places}
-    # Given names the stop list holds as everyday words (جمال، رياض، فارس): weak evidence.
-    stopped = {phrase_key(s) for s in stops.stop}
-    weak_given = frozenset(
-        k for k in (phrase_key(p) for p, t in patterns.triggers if t.role == "given") if k in stopped
-    )
-    reader = PatternReader(patterns, adjectives, weak_given)
+    stopped = frozenset(phrase_key(s) for s in stops.stop)
+    # Given names the stop list holds as everyday words (جمال، رياض، فارس) are weak evidence.
+    reader = PatternReader(patterns, adjectives, patterns.given & stopped)
     not_after = with_proclitics(stops.not_after)
     cues = CueReader(place_cues, patterns.not_names)
-    matcher = _compile(aliases, stops, extra_guards)
+    matcher = _compile(aliases, stops, stopped, extra_guards)
     return Gazetteer(matcher, load_m49(), reader, len(aliases), not_after, cues, _nisba_names(aliases))
 
 
@@ -160,10 +157,13 @@ _UNSTOPPED = frozenset({"cue", "trigger"})
 
 
 def _compile(
-    aliases: list[Alias], stoplist: StopList, extra_guards: dict[str, tuple[str, ...]]
+    aliases: list[Alias],
+    stoplist: StopList,
+    stopped: frozenset[str],
+    extra_guards: dict[str, tuple[str, ...]],
 ) -> PhraseMatcher[Entry]:
+    """The matcher of every alias; `stopped`: the keys of the stop list's names."""
     matcher: PhraseMatcher[Entry] = PhraseMatcher()
-    stopped = {phrase_key(s) for s in stoplist.stop}
     context_only = {phrase_key(s) for s in stoplist.context_only}
     guards_ar = [g for g in stoplist.guards if _is_arabic(g)]
     guards_en = [g for g in stoplist.guards if not _is_arabic(g)]
