@@ -18,9 +18,10 @@ Class mapping (see ``streams.evaluation.scoring``):
 
 - place: Nation, Population-Center, State-or-Province, County-or-District, Continent and
   GPE-Cluster (الشرق الأوسط، شمال أفريقيا) — any tagger place mention; "Nation" is also
-  scored on its own against place mentions that name a nation state: a country's ISO code,
-  not that of a dependent territory or special administrative region, which the corpus
-  labels by what it is (Hong Kong is a Population-Center; see data/territories.yaml).
+  scored on its own against place mentions that name a nation: a country's ISO code, not
+  that of a dependent territory or special administrative region, which the corpus labels
+  by what it is (Hong Kong is a Population-Center), or a nation with no ISO code that the
+  corpus labels Nation (England, the Soviet Union; see data/territories.yaml).
 - person: Politician, Other_PER, Athlete, Artist, Religious_PER, Scientist,
   Businessperson, Police (a PER class here: رامسفيلد، حالوتس), Lawyer, Engineer — actor
   mentions of type person.

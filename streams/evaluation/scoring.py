@@ -54,17 +54,23 @@ NEUTRAL: frozenset[tuple[str, str]] = frozenset({("organisation", "Building-Grou
 Span = tuple[int, int]  # token indices [start, end)
 
 
-def _territories() -> frozenset[str]:
-    """ISO 3166-1 codes of entries that are not sovereign states (data/territories.yaml)."""
+def _nation_data() -> tuple[frozenset[str], frozenset[str]]:
+    """ISO 3166-1 codes of entries that are not sovereign states, and the refs of places that
+    are nations with no such code (both in data/territories.yaml)."""
     raw = resources.files("streams.evaluation").joinpath("data", "territories.yaml").read_text("utf-8")
-    codes = yaml.safe_load(raw).get("territories")
+    data = yaml.safe_load(raw)
+    codes = data.get("territories")
     if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) == 2 for c in codes):
         raise ConfigError("evaluation data territories.yaml: expected a list of ISO 3166-1 codes")
-    return frozenset(codes)
+    nations = data.get("nations")
+    if not isinstance(nations, list) or not all(isinstance(n, str) and n for n in nations):
+        raise ConfigError("evaluation data territories.yaml: expected `nations`, a list of place refs")
+    return frozenset(codes), frozenset(nations)
 
 
-# Places with an ISO code that score as places but not as Nation (Hong Kong, Puerto Rico).
-TERRITORIES = _territories()
+# Places with an ISO code that score as places but not as Nation (Hong Kong, Puerto Rico), and
+# places without one that score as Nation too (England, the Soviet Union).
+TERRITORIES, NATIONS = _nation_data()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +92,12 @@ def predicted_group(mention: Mention) -> str | None:
 
 
 def is_nation(mention: Mention) -> bool:
-    """A place mention naming a nation state: its ref is the ISO code, not a territory's."""
-    return mention.kind == "place" and mention.ref == mention.country and mention.ref not in TERRITORIES
+    """A place mention naming a nation: a state's ISO code (not a territory's), or one of the
+    nations without one (England, the Soviet Union)."""
+    if mention.kind != "place":
+        return False
+    ref = mention.ref
+    return (ref == mention.country and ref not in TERRITORIES) or ref in NATIONS
 
 
 def token_span(doc: Doc, start: int, end: int) -> Span:

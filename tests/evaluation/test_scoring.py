@@ -6,6 +6,7 @@ import io
 
 from streams.evaluation.english import load_docs, parse_line
 from streams.evaluation.scoring import (
+    NATIONS,
     TERRITORIES,
     Doc,
     Report,
@@ -14,7 +15,8 @@ from streams.evaluation.scoring import (
     score_doc,
     token_span,
 )
-from streams.tagging import Mention
+from streams.tagging import Mention, Tagger
+from streams.tagging.data import load_places
 from tests.evaluation.docs import spaced_doc
 
 
@@ -89,3 +91,20 @@ def test_territories_score_as_places_but_not_as_nations() -> None:
 def test_territory_list_keeps_contested_states_as_nations() -> None:
     assert {"HK", "MO", "PR", "GL"} <= TERRITORIES
     assert not {"PS", "TW", "EH", "FR", "SG"} & TERRITORIES
+
+
+def test_nations_without_an_iso_code_score_as_nations() -> None:
+    # NewsFANE labels England and the Soviet Union Nation, as it does France; the tagger gives
+    # them a place's English name as ref and no ISO code of their own.
+    tagger = Tagger.default()
+    tags = tagger.tag("فازت إنجلترا على فرنسا بعد انهيار الاتحاد السوفيتي وتفكك يوغسلافيا", "ar")
+    nations = [m.ref for m in tags.mentions if is_nation(m)]
+    assert nations == ["England", "FR", "Soviet Union", "Yugoslavia"]
+    london = tagger.tag("وصل إلى لندن", "ar").mentions
+    assert [m.ref for m in london] == ["London"] and not is_nation(london[0])
+
+
+def test_every_listed_nation_is_a_place_the_gazetteer_holds() -> None:
+    # A name that no longer matches the tagger's ref would silently score nothing.
+    assert {p.name for p in load_places()} >= NATIONS
+    assert not {"FR", "HK", "Ancient Egypt"} & NATIONS
