@@ -58,21 +58,30 @@ def read_org(
     text = item.text
     at = item.known.at
     english = not is_arabic(text[start])
-    head_definite = starts_with_article(phrase_key(text[start:end]))
+    # A head that ends with an ال-word is a whole construct (المجلس، مجلس الوزراء): only
+    # ال-words (adjectives: الأعلى، اللبناني) go on with it, not the noun after (تأجيل).
+    head_definite = starts_with_article(phrase_key(text[start:end]).rpartition(" ")[2])
     country: str | None = None
     stop = end
     taken = 0
     for word in words[:_MAX_ORG_WORDS]:
         w_start, w_end, key, glued = word
-        if not glued or key in not_names:
+        if not glued:
             break
         hit = at(w_start, w_end)
         if hit is not None and hit[2] == "actor":
             return None
+        # (a demonym or an adjective before the word lists: الأمريكي، الأعلى، الوطني are
+        # not_names, as no person's name word, but go on with a body's name)
+        if key in not_names and (hit is None or hit[2] != "demonym") and not _adjective_shaped(key):
+            break
         if english:
             if not text[w_start].isupper():
                 break
-        elif starts_with_article(key) or key.startswith("لل"):
+        elif starts_with_article(key):
+            if head_definite and not _adjective_shaped(key):
+                break  # a noun after the whole construct: مجلس الوزراء التزام …
+        elif key.startswith("لل"):
             pass
         elif taken or head_definite:
             break  # after the first word only the article's words continue a name
@@ -95,6 +104,23 @@ def read_org(
         return None
     kind: ActorType = trigger.type
     return Found(start, stop, Actor(ident, surface, kind, country))
+
+
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون")  # (keys: ة folds to ه) الإسلامي، الوطنية، …
+_ELATIVE_LETTERS = 4  # الأعلى، العليا، الكبرى: four letters after the article
+_MIN_NISBA_STEM = 3  # الذي، التي end as a nisba does
+
+
+def _adjective_shaped(key: str) -> bool:
+    """True if an ال-word has an adjective's shape: a nisba (التشريعي، اللبنانية), a
+    participle (المتحدة، المسلحة) or an elative (الأعلى، العليا), as opposed to a noun that
+    merely starts with the article's letters (التزام، الإنتاج) or the article and a noun."""
+    if not starts_with_article(key):
+        return False
+    stem = key[2:]
+    if (stem.endswith(_NISBA_ENDINGS) and len(stem) >= _MIN_NISBA_STEM) or stem.startswith("م"):
+        return True
+    return len(stem) == _ELATIVE_LETTERS and (stem[0] == "ا" or stem[-1] in "اي")
 
 
 def demonym_next(item: Item, pos: int) -> bool:

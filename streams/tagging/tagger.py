@@ -18,7 +18,7 @@ from streams.tagging.neighbours import (
     names_a_club,
 )
 from streams.tagging.pattern_text import Item, KnownSpans
-from streams.tagging.patterns import Found
+from streams.tagging.patterns import Found, PatternReader
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
 from streams.tagging.sources import Entry
@@ -222,8 +222,23 @@ class Tagger:
                     if hit is not None:
                         break
             if hit is not None:
+                if (
+                    hit.actor.type == "person"
+                    and len(triggers) > 1
+                    and (hit.start > end + 1 or " " in last.text)
+                ):
+                    # Bodies named in the title or between it and the name (المتحدث باسم وزارة
+                    # الداخلية X، رئيس مجلس النواب X): actors of the story too.
+                    out += _bodies_in(reader, item, triggers, start + 1, end, hit.start)
                 out.append(hit)
                 reach = hit.more[-1].end if hit.more else hit.end
+            elif " " in last.text and len(triggers) > 1 and last.payload.trigger is not None:
+                # A title that names no one may end in a body's name (رئيس مجلس النواب،
+                # رئيس المجلس التشريعي): the body is read from where its head starts.
+                inner = _bodies_in(reader, item, triggers, start + 1, end)
+                if inner:
+                    out += inner
+                    reach = inner[-1].end
         return out
 
     def _tags(
@@ -377,6 +392,39 @@ def _opens(group: list[Match[Entry]], name: Match[Entry], end: int, text: str) -
         return False
     trigger, actor = group[0].payload.trigger, name.payload.actor
     return trigger is not None and trigger.role == "given" and actor is not None and actor.type == "person"
+
+
+def _bodies_in(
+    reader: PatternReader,
+    item: Item,
+    triggers: list[Match[Entry]],
+    lo: int,
+    title_end: int,
+    name_start: int | None = None,
+) -> list[Found]:
+    """Organisations and state bodies read from the triggers that start in a title's words
+    (from `lo` to `title_end`) or after them, up to the name at `name_start` if one follows.
+
+    In the title's own words only organisation heads count (رئيس مجلس النواب): a state body
+    there is the title's adjective (وزير الخارجية التركي: the minister is Turkish, not the
+    ministry). With no name after the title, only those are read, and may run past it.
+    """
+    out: list[Found] = []
+    pos = lo
+    hi = title_end if name_start is None else name_start
+    for match in triggers:
+        start = match.start
+        trigger = match.payload.trigger
+        if start < pos or start >= hi or trigger is None:
+            continue
+        role = trigger.role
+        if role != "org" and (role != "body" or start < title_end):
+            continue
+        found = reader.read(item, start, match.end, trigger)
+        if found is not None and (name_start is None or found.end <= name_start):
+            out.append(found)
+            pos = found.end
+    return out
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:

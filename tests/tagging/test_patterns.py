@@ -235,3 +235,45 @@ def test_a_ministry_named_without_its_country_is_a_government_body(tagger: Tagge
     assert [a[1] for a in _actors(tagger, "قالت وزارة الخارجية الأمريكية")] == ["us-state-department"]
     # a one-word body alone stays unread: الخارجية is also "foreign", الداخلية "internal"
     assert _actors(tagger, "وأعلنت الخارجية أن") == []
+
+
+def test_a_body_named_between_a_title_and_the_name_is_an_actor_too(tagger: Tagger) -> None:
+    # the ministry and its spokesman are both actors of the story
+    assert _actors(tagger, "وقال المتحدث باسم وزارة الداخلية زماراي بشاري إن") == [
+        ("وزارة الداخلية", "wzarh-aldakhlyh", "government", None),
+        ("زماراي بشاري", "zmaray-bshary", "person", None),
+    ]
+    found = _actors(tagger, "وقال المتحدث باسم المجلس الأعلى الإسلامي في الصومال محمد إبراهيم إن")
+    assert [a[:3] for a in found][:1] == [("المجلس الأعلى الإسلامي", "almjls-alaaly-alaslamy", "government")]
+    assert found[-1][0] == "محمد إبراهيم"
+    # a state body in the title's own words is the title's adjective: only the minister is Turkish
+    people = _actors(tagger, "وقال وزير الخارجية التركي مولود جاويش أوغلو إن")
+    assert [(a[0], a[2]) for a in people] == [("مولود جاويش أوغلو", "person")]
+
+
+def test_a_title_that_names_no_one_may_end_in_a_body(tagger: Tagger) -> None:
+    found = _actors(tagger, "أكد نبيه بري رئيس مجلس النواب أن تجريد المقاومة")
+    assert [(a[0], a[2]) for a in found] == [("نبيه بري", "person"), ("مجلس النواب", "government")]
+    assert [a[0] for a in _actors(tagger, "و رئيس المجلس التشريعي أيضا")] == ["المجلس التشريعي"]
+    found = _actors(tagger, "وقال رئيس مجلس النواب العراقي محمد الحلبوسي إن")
+    assert [(a[0], a[2], a[3]) for a in found] == [
+        ("مجلس النواب العراقي", "government", "IQ"),
+        ("محمد الحلبوسي", "person", "IQ"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a whole construct goes on with adjectives only, never with the noun after it
+        ("قرر مجلس الوزراء تأجيل الانتخابات", "مجلس الوزراء"),
+        ("وأكد رئيس مجلس الوزراء التزام لبنان بالقرار", "مجلس الوزراء"),  # ال-letters, no article
+        ("أقر مجلس الأمة قانونا جديدا", "مجلس الأمة"),
+        ("وافق مجلس الشيوخ الأمريكي بالإجماع", "مجلس الشيوخ الأمريكي"),  # a demonym goes on
+        ("قرر المجلس الأعلى للقضاء", "المجلس الأعلى للقضاء"),  # an elative, then لل
+        ("أعلن المجلس العسكري الانتقالي", "المجلس العسكري الانتقالي"),
+        ("قالت المحكمة العليا اليوم", "المحكمة العليا"),
+    ],
+)
+def test_a_body_whose_head_is_a_whole_construct(tagger: Tagger, text: str, name: str) -> None:
+    assert [a[0] for a in _actors(tagger, text) if a[2] != "person"] == [name]
