@@ -5,6 +5,7 @@ from __future__ import annotations
 from streams.tagging.data import Trigger
 from streams.tagging.pattern_text import (
     END,
+    KEY,
     START,
     Found,
     Item,
@@ -51,23 +52,56 @@ def _adjective_here(text: str, start: int) -> bool:
 
 
 def read_org(
-    item: Item, start: int, end: int, words: list[Word], trigger: Trigger, not_names: frozenset[str]
+    item: Item,
+    start: int,
+    end: int,
+    words: list[Word],
+    trigger: Trigger,
+    not_names: frozenset[str],
+    bodies: frozenset[str] = frozenset(),
 ) -> Found | None:
     """An organisation whose name the trigger word opens (حزب العدالة والتنمية، حركة حماس):
-    the trigger and up to `_MAX_ORG_WORDS` words after it; None if a listed actor follows."""
+    the trigger and up to `_MAX_ORG_WORDS` words after it; None if a listed actor follows.
+
+    An ال-word joined by و goes on with the name after another ال-word (وزارة الطاقة والمعادن،
+    منظمة الأغذية والزراعة), unless it opens a body of its own or is a not_name (`bodies`:
+    الجيش، الحكومة، الذي …; وزارة الدفاع والجيش are two) or a known name.
+    """
     text = item.text
     at = item.known.at
     english = not is_arabic(text[start])
-    # A head that ends with an ال-word is a whole construct (المجلس، مجلس الوزراء): only
-    # ال-words (adjectives: الأعلى، اللبناني) go on with it, not the noun after (تأجيل).
+    # A head that ends with an ال-word is a whole construct (المجلس، مجلس الوزراء), as is a
+    # head and its first word (وزارة الطاقة): only adjectives (الأعلى، اللبناني) go on.
     head_definite = starts_with_article(phrase_key(text[start:end]).rpartition(" ")[2])
     country: str | None = None
     stop = end
     taken = 0
-    for word in words[:_MAX_ORG_WORDS]:
+    # The words so far end with an ال-word (a whole construct: مجلس الوزراء، وزارة الطاقة):
+    # an adjective or an ال-word joined by و may follow, no other word.
+    last_definite = head_definite
+    joined = False  # the word before was a lone و that joins this one (و المعادن)
+    read = words[:_MAX_ORG_WORDS]
+    for n, word in enumerate(read):
         w_start, w_end, key, glued = word
         if not glued:
             break
+        if joined:
+            joined = False
+            stop = w_end
+            taken += 1
+            continue
+        if last_definite and taken and not english and key[:1] == "و":
+            if key == "و":  # segmented (و المعادن): the next word decides
+                after = read[n + 1] if n + 1 < len(read) else None
+                if after is None or not _joins(item, after[START], after[END], after[KEY], bodies):
+                    break
+                joined = True
+                continue
+            if not _joins(item, w_start, w_end, key[1:], bodies):
+                break
+            stop = w_end
+            taken += 1
+            continue
         hit = at(w_start, w_end)
         if hit is not None and hit[2] == "actor":
             return None
@@ -79,8 +113,10 @@ def read_org(
             if not text[w_start].isupper():
                 break
         elif starts_with_article(key):
-            if head_definite and not _adjective_shaped(key):
-                break  # a noun after the whole construct: مجلس الوزراء التزام …
+            if last_definite and hit is None and not _adjective_shaped(key):
+                # After a whole construct only adjectives go on with it, not the noun after
+                # it (مجلس الوزراء التزام، وزارة الاقتصاد والتجارة ألقى …).
+                break
         elif key.startswith("لل"):
             pass
         elif taken or head_definite:
@@ -96,6 +132,7 @@ def read_org(
             stop = max(stop, hit[1])
         stop = max(stop, w_end)
         taken += 1
+        last_definite = not english and starts_with_article(key)
     if taken == 0 and not trigger.alone:
         return None
     surface = text[start:stop]
@@ -104,6 +141,11 @@ def read_org(
         return None
     kind: ActorType = trigger.type
     return Found(start, stop, Actor(ident, surface, kind, country))
+
+
+def _joins(item: Item, start: int, end: int, key: str, bodies: frozenset[str]) -> bool:
+    """True if the ال-word `key` at [start, end), after و, goes on with a body's name."""
+    return starts_with_article(key) and key not in bodies and item.known.at(start, end) is None
 
 
 _NISBA_ENDINGS = ("ي", "يه", "يين", "يون")  # (keys: ة folds to ه) الإسلامي، الوطنية، …

@@ -92,6 +92,14 @@ class PatternReader:
             for phrase, t in words.triggers
             if t.role == "title" and phrase_key(phrase) in words.not_names
         )
+        # The ال-words that open a body's or an organisation's name (الجيش، الحكومة، المجلس):
+        # after و they start another body, not the rest of one (see `read_org`).
+        # (with the not_names: الذي، التي after و start a clause)
+        self._bodies = self._not_names | frozenset(
+            first
+            for phrase, t in words.triggers
+            if t.role in ("org", "body") and starts_with_article(first := phrase_key(phrase).split(" ")[0])
+        )
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
@@ -186,7 +194,7 @@ class PatternReader:
             return found
         if role == "body":
             return read_body(item, start, words, trigger, self._adjectives)
-        return read_org(item, start, end, words, trigger, self._not_names)
+        return read_org(item, start, end, words, trigger, self._not_names, self._bodies)
 
     def _construct(self, item: Item, words: list[Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must

@@ -277,3 +277,22 @@ def test_a_title_that_names_no_one_may_end_in_a_body(tagger: Tagger) -> None:
 )
 def test_a_body_whose_head_is_a_whole_construct(tagger: Tagger, text: str, name: str) -> None:
     assert [a[0] for a in _actors(tagger, text) if a[2] != "person"] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("قال حزب العدالة والتنمية الحاكم في تركيا", "حزب العدالة والتنمية"),
+        ("حذرت منظمة الأغذية والزراعة من مجاعة", "منظمة الأغذية والزراعة"),
+        ("وقالت وزارة الطاقة و المعادن إن", "وزارة الطاقة و المعادن"),  # segmented text
+        ("وقالت وزارة الطاقة والمعادن المغربية", "وزارة الطاقة والمعادن المغربية"),
+        # و opens another body, a known name or a clause: the name ends before it
+        ("قال مجلس النواب والحكومة إن", "مجلس النواب"),
+        ("وقالت وزارة الطاقة والولايات المتحدة", "وزارة الطاقة"),
+        ("بيان وزارة المالية والذي صدر أمس", "وزارة المالية"),
+        ("وزارة الاقتصاد والتجارة ألقى كلمة", "وزارة الاقتصاد والتجارة"),  # ألقى: no article
+        ("أعلنت كتائب ثورة العشرين", "كتائب ثورة العشرين"),  # a construct of its own
+    ],
+)
+def test_a_body_named_with_and(tagger: Tagger, text: str, name: str) -> None:
+    assert [a[0] for a in _actors(tagger, text) if a[2] != "person"] == [name]
