@@ -150,7 +150,7 @@ def _joins(item: Item, start: int, end: int, key: str, bodies: frozenset[str]) -
 
 _NISBA_ENDINGS = ("ي", "يه", "يين", "يون")  # (keys: ة folds to ه) الإسلامي، الوطنية، …
 _ELATIVE_LETTERS = 4  # الأعلى، العليا، الكبرى: four letters after the article
-_MIN_NISBA_STEM = 3  # الذي، التي end as a nisba does
+_MIN_NISBA_STEM = 4  # (with the ي) العربي yes; الذي، التي، التقى "met" end as a nisba does
 
 
 def _adjective_shaped(key: str) -> bool:
