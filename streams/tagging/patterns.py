@@ -82,7 +82,10 @@ class PatternReader:
         # The word lists with their proclitic forms (وقال، لنظيره، للرئيس), so that checking
         # a word is one set lookup.
         self._skip = _with_proclitics(words.skip)
-        self._not_names = _with_proclitics(words.not_names)
+        # Speech verbs end a name as function words do (أحمد عبد الرحمن نفى أن): a verb that
+        # introduces a speaker is never a word of the speaker's name.
+        speech_verbs = frozenset(phrase_key(p) for p, t in words.triggers if t.role == "speech")
+        self._not_names = _with_proclitics(words.not_names | speech_verbs)
         self._titles = _with_proclitics(words.titles)
         self._speech_ends = _with_proclitics(words.speech_ends)
         # Titles that are also common nouns (وزير، ممثل), as written in patterns.yaml: they
@@ -237,6 +240,22 @@ class PatternReader:
                 return False
         return item.known.at(start, end) is None
 
+    def _name_word_next(self, item: Item, words: list[Word], i: int) -> bool:
+        """True if words[i] may be a word of a name: glued, no function or everyday word, no
+        ال-word or known mention."""
+        if i >= len(words) or not words[i][GLUED]:
+            return False
+        key = words[i][KEY]
+        return (
+            len(key) >= _MIN_NAME_LETTERS
+            and not key[0].isdigit()
+            and key not in self._not_names
+            and key not in self._common
+            and key not in self._speech_ends
+            and not starts_with_article(key)
+            and item.known.at(words[i][START], words[i][END]) is None
+        )
+
     def _person(
         self,
         item: Item,
@@ -298,7 +317,11 @@ class PatternReader:
                 break  # a chain of بن/آل goes on (راشد بن محمد بن راشد آل مكتوم)
             if not word[GLUED] or len(key) < _MIN_NAME_LETTERS:
                 break
-            ali = key == ALI and bool(name) and is_ali(text, word)
+            # علي as written (with ي) is the name inside a name, and at its start if a name
+            # word follows (الرئيس الصومالي علي محمد جيدي; not "على" "on": الحث على …)
+            ali = (
+                key == ALI and is_ali(text, word) and (bool(name) or self._name_word_next(item, words, i + 1))
+            )
             if not connector and key in not_names and not ali:
                 break
             if name and not english and key.startswith("و") and not connector:
@@ -344,8 +367,12 @@ class PatternReader:
                 # at the surname, so after a speech verb "X الY" is never a name: far more
                 # often a noun phrase (قال جيش الاحتلال، رفض توجيه الاتهام) than a speaker.
                 break
-            elif key.startswith(_PREPOSITIONARTICLE) or (not name and key.startswith(_BIARTICLE)):
-                break  # a preposition with the article (للجزيرة، بالجهود) is no part of a name
+            elif key.startswith(_PREPOSITIONARTICLE) or (
+                key.startswith(_BIARTICLE) and (not name or key[len(_BIARTICLE) :] in common)
+            ):
+                # a preposition with the article (للجزيرة، بالجهود) is no part of a name; later
+                # in a name بال opens one (… بالاك) unless an everyday word follows it (بالمرتبة)
+                break
             name.append(word)
             core += not connector
             i += 1
@@ -396,8 +423,8 @@ class PatternReader:
                 key = word[KEY]
                 if not word[GLUED] or len(key) < _MIN_NAME_LETTERS or key.startswith("و"):
                     break
-                if key in self._not_names or item.known.at(word[START], word[END]) is not None:
-                    return tuple(out)
+                if key in self._not_names or key in self._titles or item.known.at(word[START], word[END]):
+                    return tuple(out)  # (a title opens a reading of its own: و إخراج X)
                 if starts_with_article(key) and not (name and name[-1][KEY] in self._connectors):
                     if not name or not nisba_name(key):
                         return tuple(out)  # an ال-word: a noun, or a title (و الرئيس Y)

@@ -296,3 +296,31 @@ def test_a_body_whose_head_is_a_whole_construct(tagger: Tagger, text: str, name:
 )
 def test_a_body_named_with_and(tagger: Tagger, text: str, name: str) -> None:
     assert [a[0] for a in _actors(tagger, text) if a[2] != "person"] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # علي written with ي opens a name after a title when a name word follows it
+        ("وقال رئيس الوزراء الصومالي علي محمد جيدي إن الحكومة", "علي محمد جيدي"),
+        # a speech verb is never a word of the name before it
+        ("وقال الناطق باسم الحركة أحمد عبد الرحمن نفى أن", "أحمد عبد الرحمن"),
+        # بال + an everyday word ends a name (بالمرتبة "in the rank"); بالاك would not
+        ("واكتفى العداء المغربي ربيع دكانة بالمرتبة الخامسة", "ربيع دكانة"),
+        ("وقال الدكتور علي جمعة مفتي الديار المصرية إن", "علي جمعة"),
+    ],
+)
+def test_where_a_titled_name_starts_and_ends(tagger: Tagger, text: str, name: str) -> None:
+    assert [a[0] for a in _actors(tagger, text) if a[2] == "person"] == [name]
+
+
+def test_no_name_opens_with_the_preposition_ala(tagger: Tagger) -> None:
+    # على "on" (with ى) after a title, and علي before an everyday word
+    for text in ("وحث الرئيس الصومالي على ضرورة الحوار", "وشدد الرئيس علي ضرورة الحوار"):
+        assert [a for a in _actors(tagger, text) if a[2] == "person"] == [], text
+
+
+def test_a_title_ends_a_list_of_names(tagger: Tagger) -> None:
+    # و إخراج X opens a reading of its own: إخراج is no part of a listed name
+    found = _actors(tagger, "من تأليف علي عبد القوي وإخراج خيري بشارة .")
+    assert [a[0] for a in found] == ["علي عبد القوي", "خيري بشارة"]
