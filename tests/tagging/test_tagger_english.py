@@ -90,6 +90,13 @@ def test_blocked_phrases(tagger: Tagger) -> None:
     assert tags.countries == ()
 
 
+def test_a_us_city_with_its_state_named_like_a_country(tagger: Tagger) -> None:
+    # "Atlanta, Georgia" is Atlanta, US: the state is no country, and the city is not lost
+    tags = tagger.tag("Atlanta, Georgia: voters queue in the rain")
+    assert [(m.text, m.ref, m.country) for m in tags.mentions] == [("Atlanta, Georgia", "Atlanta", "US")]
+    assert tags.countries == ("US",)
+
+
 def test_demonym_spans_and_titles(tagger: Tagger) -> None:
     text = "Syrian President Bashar al-Assad met Russian Foreign Minister Sergey Lavrov"
     tags = tagger.tag(text)
