@@ -169,7 +169,7 @@ class PatternReader:
         if role == "speech" and not self._may_name(item, end):
             return None
         if role == "body" and not demonym_next(item, end):
-            return _bare_ministry(item.text, start, end)
+            return self._ministry(item, start)
         limit = _WORDS_READ[role]
         first_read = _FIRST_READ.get(role, limit)
         words = self._words(item, end, first_read)
@@ -196,8 +196,20 @@ class PatternReader:
                 return found._replace(more=self._listed(item, found.end, found.actor.country))
             return found
         if role == "body":
-            return read_body(item, start, words, trigger, self._adjectives)
+            # (a demonym further on is another name's: وزارة الدفاع والجيش الإسرائيلي)
+            return read_body(item, start, words, trigger, self._adjectives) or self._ministry(item, start)
         return read_org(item, start, end, words, trigger, self._not_names, self._bodies)
+
+    def _ministry(self, item: Item, start: int) -> Found | None:
+        """A ministry named without its country's demonym right after its body's name: read
+        from وزارة as an organisation head reads (وزارة الخارجية والمغتربين السورية; عن طريق
+        وزارة الخارجية, as وزارة الصحة is read: NewsFANE labels these Government)."""
+        text = item.text
+        head = text.find(" ", start)
+        if head < 0 or phrase_key(text[start:head]) != _MINISTRY:
+            return None
+        words = self._words(item, head, _WORDS_READ["org"])
+        return read_org(item, start, head, words, _MINISTRY_HEAD, self._not_names, self._bodies)
 
     def _construct(self, item: Item, words: list[Word]) -> bool | None:
         """True if the title is also a common noun (one of not_names: وزير، ممثل): then it must
@@ -457,13 +469,5 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-_MINISTRY = "وزاره "  # the key of وزارة and a space: a state body named as a ministry
-
-
-def _bare_ministry(text: str, start: int, end: int) -> Found | None:
-    """A ministry named without its country (عن طريق وزارة الخارجية): a government body, as
-    وزارة الصحة is read, with no country to give it (NewsFANE labels these Government)."""
-    surface = text[start:end]
-    if not phrase_key(surface).startswith(_MINISTRY):
-        return None
-    return Found(start, end, Actor(slug(surface), surface, "government", None))
+_MINISTRY = "وزاره"  # the key of وزارة: a state body named as a ministry
+_MINISTRY_HEAD = Trigger("org", "government")

@@ -233,6 +233,15 @@ def test_a_ministry_named_without_its_country_is_a_government_body(tagger: Tagge
     ]
     # with its demonym it is that country's (us-state-department is listed)
     assert [a[1] for a in _actors(tagger, "قالت وزارة الخارجية الأمريكية")] == ["us-state-department"]
+    # with a demonym further on, read as an organisation head reads it (و joins, then the
+    # demonym); a demonym of another name's (والجيش الإسرائيلي) leaves the ministry bare
+    assert _actors(tagger, "أعلنت وزارة الخارجية والمغتربين السورية أن") == [
+        ("وزارة الخارجية والمغتربين السورية", "wzarh-alkharjyh-walmghtrbyn-alswryh", "government", "SY")
+    ]
+    assert [a[:2] for a in _actors(tagger, "أعلنت وزارة الدفاع والجيش الإسرائيلي")] == [
+        ("وزارة الدفاع", "wzarh-aldfaa"),
+        ("الجيش الإسرائيلي", "il-army"),
+    ]
     # a one-word body alone stays unread: الخارجية is also "foreign", الداخلية "internal"
     assert _actors(tagger, "وأعلنت الخارجية أن") == []
 
