@@ -333,3 +333,23 @@ def test_a_title_ends_a_list_of_names(tagger: Tagger) -> None:
     # و إخراج X opens a reading of its own: إخراج is no part of a listed name
     found = _actors(tagger, "من تأليف علي عبد القوي وإخراج خيري بشارة .")
     assert [a[0] for a in found] == ["علي عبد القوي", "خيري بشارة"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالت منظمة الصحة العالمية إن مستشفى كمال عدوان خرج عن الخدمة",
+        "عبر المسافرون جسر الملك حسين إلى الأردن",
+        "احتشدوا في شارع صلاح الدين وسط غزة",
+        "نقل المصابون بمستشفى الملك فيصل التخصصي",
+        "ألقى محاضرة بقاعة الشيخ عبدالله بن زيد آل محمود",  # a title between: the hall's name
+    ],
+)
+def test_a_name_after_a_facility_noun_is_the_facility_s(tagger: Tagger, text: str) -> None:
+    assert [a for a in _actors(tagger, text) if a[2] == "person"] == []
+
+
+def test_a_facility_noun_does_not_hide_a_person_elsewhere(tagger: Tagger) -> None:
+    # عن طريق "by way of" is no road: the scorer is named
+    found = _actors(tagger, "هز الشباك مرتين عن طريق مروان الشماخ")
+    assert [a[0] for a in found] == ["مروان الشماخ"]
