@@ -96,6 +96,7 @@ class StopList:
     not_after: tuple[str, ...] = ()
     context_only: tuple[str, ...] = ()
     subdivision_guards: tuple[str, ...] = ()
+    located: tuple[str, ...] = ()  # not_after words whose facility is in the place: مطار
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,7 @@ def load_stoplist() -> StopList:
         both("not_after"),
         both("context_only"),
         both("subdivision_guards"),
+        both("located"),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import babel
 
+from streams.errors import ConfigError
 from streams.tagging.cues import CueReader, with_proclitics
 from streams.tagging.data import (
     M49,
@@ -39,6 +40,9 @@ from streams.text.matcher import PhraseMatcher, phrase_key
 BLOCK = Entry("block", "", None, (-1, 0))
 # A not_after word (نهر، Lake) in the text: only then can a place be cancelled by one.
 AFTER = Entry("after", "", None, (-1, 0))
+# A not_after word whose facility stands in the place after it (مطار دمشق): the place names
+# no mention, but its country is the item's (stoplist.yaml `located`).
+LOCATED_AFTER = Entry("after", "located", None, (-1, 0))
 _MIN_UPPER_LETTERS = 2
 
 
@@ -190,6 +194,12 @@ def _compile(
                 matcher.add(alias.phrase, entry, before=guard)
     for phrase in stoplist.block:
         matcher.add(phrase, BLOCK, article=False)
+    located = set(stoplist.located)
+    if not located <= set(stoplist.not_after):
+        raise ConfigError(
+            f"stoplist.yaml located: not in not_after: {sorted(located - set(stoplist.not_after))}"
+        )
     for phrase in stoplist.not_after:
-        matcher.add(phrase, AFTER, article=False)  # with proclitics: بمطار دمشق
+        entry = LOCATED_AFTER if phrase in located else AFTER
+        matcher.add(phrase, entry, article=False)  # with proclitics: بمطار دمشق
     return matcher.build()

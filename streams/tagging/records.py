@@ -96,10 +96,11 @@ class Mention:
 class Tags:
     """Everything the tagger says about one text.
 
-    `countries`: sorted ISO2 codes named, containing a mentioned place, or named by a
-    demonym; `places`: sorted canonical names of sub-national places; `regions`: sorted UN
-    M49 region, sub-region and intermediate-region names of `countries`; `actors`: sorted by
-    id; `mentions`: in text order.
+    `countries`: sorted ISO2 codes named, containing a mentioned place, named by a demonym
+    or a state body, or holding a place named inside another name (مطار دمشق); `places`:
+    sorted canonical names of sub-national places; `regions`: sorted UN M49 region,
+    sub-region and intermediate-region names of `countries`; `actors`: sorted by id;
+    `mentions`: in text order.
     """
 
     lang: str

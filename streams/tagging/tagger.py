@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import replace
 from functools import cache
 from operator import attrgetter
 
@@ -21,7 +22,7 @@ from streams.tagging.pattern_text import Item, KnownSpans
 from streams.tagging.patterns import Found, PatternReader
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
-from streams.tagging.sources import Entry
+from streams.tagging.sources import TIER_PLACE, Entry
 from streams.text.lang import detect_language
 from streams.text.matcher import Match, longest_non_overlapping
 from streams.text.matchkey import MatchKey
@@ -66,6 +67,7 @@ class Tagger:
         triggers: list[Match[Entry]] = []
         cues: list[Match[Entry]] | None = None  # rare: made on the first
         after: list[int] | None = None  # ends of the not_after words found (نهر، مطار)
+        located: list[int] | None = None  # of those whose facility is in the place (مطار)
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -87,6 +89,8 @@ class Tagger:
                 if after is None:
                     after = []
                 after.append(match.end)
+                if entry.ref:  # "located": مطار، جامعة …
+                    located = [match.end] if located is None else [*located, match.end]
             elif cues is None:  # "cue"
                 cues = [match]
             else:
@@ -94,8 +98,10 @@ class Tagger:
         groups = _groups(names)
         # Where a place would be part of another name (after نهر، مطار): only if the text has one.
         cancel_at = cancel_points(text, after, self._between) if after is not None else None
+        located_at = cancel_points(text, located, self._between) if located is not None else None
         # Places found to be part of another name (ملعب سانتياغو برنابيو): no patterns there.
         parts: list[Match[Entry]] | None = None
+        part_codes: set[str] = set()  # their countries (one reading's, or all readings')
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -109,6 +115,14 @@ class Tagger:
                 if kind == "place":  # the most frequent kind: one comparison
                     if cancel_at and match.extent[0] in cancel_at:
                         parts = [match] if parts is None else [*parts, match]
+                        code = entry.country
+                        if (
+                            located_at
+                            and match.extent[0] in located_at
+                            and code
+                            and _names_its_country(entry)
+                        ):
+                            part_codes.add(code)
                         continue
                     if entry.context_only:  # decided once the context is known
                         ambiguous.append((len(resolved), group))
@@ -136,6 +150,10 @@ class Tagger:
                     continue
                 if cancel_at and group[0].extent[0] in cancel_at and any(e.kind == "place" for e in payloads):
                     parts = [group[0]] if parts is None else [*parts, group[0]]
+                    if located_at and group[0].extent[0] in located_at:
+                        places = {e.country for e in payloads if e.kind == "place" and _names_its_country(e)}
+                        if len(places) == 1 and None not in places:
+                            part_codes.update(c for c in places if c)
                     continue
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries and not payloads[0].context_only:
@@ -166,7 +184,8 @@ class Tagger:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
-        return self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
+        tags = self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
+        return self._with_countries(tags, part_codes) if part_codes else tags
 
     def _patterns(
         self,
@@ -313,6 +332,14 @@ class Tagger:
             tuple(mentions),
         )
 
+    def _with_countries(self, tags: Tags, codes: set[str]) -> Tags:
+        """`tags` with the countries of the places read as part of another name (مطار دمشق،
+        جامعة القاهرة، Real Madrid): no place mention, but the item is about that country."""
+        if codes <= set(tags.countries):
+            return tags
+        countries = tuple(sorted(codes.union(tags.countries)))
+        return replace(tags, countries=countries, regions=self._regions(countries))
+
     def _regions(self, codes: tuple[str, ...]) -> tuple[str, ...]:
         """The gazetteer's regions of the sorted country `codes`, cached per tuple (there are
         few distinct ones; the sorted tuple is made anyway, a frozenset would cost one more)."""
@@ -435,6 +462,14 @@ def _roles(group: list[Match[Entry]]) -> list[Trigger]:
 
 def _role_rank(trigger: Trigger) -> int:
     return _ROLE_ORDER[trigger.role]
+
+
+def _names_its_country(entry: Entry) -> bool:
+    """True if a place read as part of another name still names its country: a country or a
+    curated place (مطار دمشق، هرتا برلين، بنك فرنسا), not a context-only name nor a GeoNames
+    city or subdivision, which are as often a saint's or a person's name there (ملعب
+    سانتياغو برنابيو، جامعة جورج تاون، مستشفى سانت توماس)."""
+    return entry.country is not None and not entry.context_only and entry.rank[0] <= TIER_PLACE
 
 
 def _mention(match: Match[Entry], entry: Entry) -> Mention:

@@ -227,11 +227,12 @@ def test_actor_types_and_countries(tagger: Tagger) -> None:
         ("وصل الوفد إلى مدريد", ("ES",)),
         ("Lake Chad is shrinking", ()),
         ("Chad and the lake region", ("TD",)),
-        # facilities named after their city, with proclitics on the word before
-        ("هبطت الطائرة بمطار دمشق الدولي", ()),
-        ("ارتفع مؤشر سوق دبي المالي", ()),
-        ("عبرت السفينة قناة السويس", ()),
-        ("وقعت شركة نفط الكويت عقدا", ()),  # a national oil company
+        # facilities named after their city, with proclitics on the word before: no place
+        # mention, but the country is the item's (see the test below)
+        ("هبطت الطائرة بمطار دمشق الدولي", ("SY",)),
+        ("ارتفع مؤشر سوق دبي المالي", ("AE",)),
+        ("عبرت السفينة قناة السويس", ("EG",)),
+        ("وقعت شركة نفط الكويت عقدا", ("KW",)),  # a national oil company
         ("ارتفع إنتاج نفط الكويت", ("KW",)),  # the country's oil
         ("محاضرة في جامعة القاهرة عن مصر", ("EG",)),  # مصر itself still counts
         # between the word and the place: marks, runs of spaces, quotes (the key drops them)
@@ -404,3 +405,26 @@ def test_conflict_towns_that_are_also_words(tagger: Tagger, text: str, places: l
 )
 def test_the_occupation_army(tagger: Tagger, text: str, refs: list[str]) -> None:
     assert [m.ref for m in tagger.tag(text).mentions] == refs
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        # a place inside a facility's or a club's name: no place mention, but its country
+        ("استهدفت مسيرات مطار دمشق الدولي", ("SY",)),
+        ("قصفت إسرائيل مطار بيروت", ("IL", "LB")),
+        ("يخشى بنك فرنسا المركزي التضخم", ("FR",)),
+        # not a GeoNames name there: as often a saint's or a person's (Saint Thomas, Jamaica)
+        ("نقل إلى مستشفى سانت توماس في لندن", ("GB",)),
+        # rivers, clubs and stadiums name no country (نهر النيجر crosses five)
+        ("فيضان نهر النيجر يغمر القرى", ()),
+        ("فاز ريال مدريد على شختار دونيتسك", ()),
+        ('مباراة على ملعب " الإمارات " أمس', ()),
+    ],
+)
+def test_a_place_inside_another_name_still_names_its_country(
+    tagger: Tagger, text: str, countries: tuple[str, ...]
+) -> None:
+    tags = tagger.tag(text)
+    assert tags.countries == countries
+    assert "Damascus" not in tags.places and all(m.ref != "SY" for m in tags.mentions)
