@@ -106,6 +106,8 @@ class PatternReader:
         )
         # Facility nouns (Arabic, with their proclitics: بمستشفى) before a given name or title.
         self._facilities = _with_proclitics(frozenset(w for w in words.facilities if is_arabic(w[:1])))
+        # (English ones after the name: King Hussein Bridge, Sheikh Zayed Grand Mosque)
+        self._facilities_en = frozenset(w for w in words.facilities if not is_arabic(w[:1]))
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
@@ -372,6 +374,8 @@ class PatternReader:
             if english:
                 if not (connector or capitalised(text, word)):
                     break
+                if key in self._facilities_en:
+                    return None  # King Hussein Bridge, Queen Alia Airport: a facility's name
             elif speech and not name and nisba_name(key) and key not in self._titles:
                 name.append(word)  # a family name alone: وقال المالكي إن
                 i += 1

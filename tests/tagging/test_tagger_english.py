@@ -97,6 +97,19 @@ def test_a_us_city_with_its_state_named_like_a_country(tagger: Tagger) -> None:
     assert tags.countries == ("US",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Travellers crossed the King Hussein Bridge into Jordan.",
+        "Flights resumed at Queen Alia International Airport.",
+        "Worshippers gathered at the Sheikh Zayed Grand Mosque.",
+        "Israeli forces raided Kamal Adwan Hospital.",
+    ],
+)
+def test_a_titled_name_before_a_facility_noun_is_the_facility_s(tagger: Tagger, text: str) -> None:
+    assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == []
+
+
 def test_demonym_spans_and_titles(tagger: Tagger) -> None:
     text = "Syrian President Bashar al-Assad met Russian Foreign Minister Sergey Lavrov"
     tags = tagger.tag(text)
