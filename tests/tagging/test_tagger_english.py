@@ -98,6 +98,25 @@ def test_a_us_city_with_its_state_named_like_a_country(tagger: Tagger) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ('"We will not accept it," senior Hamas official Basem Naim told Al Jazeera.', ["Basem Naim"]),
+        (
+            "Former president Donald Trump and foreign minister Ayman Safadi spoke.",
+            ["Donald Trump", "Ayman Safadi"],
+        ),
+        # a lower-case title opens a name only when a capitalised one follows it
+        ("The official said Israel had agreed. The minister Monday denied it.", []),
+        ("An official Hamas statement said the group accepted.", []),
+        # a company's name after a title word (General is a rank too)
+        ("General Motors and General Electric shares fell.", []),
+    ],
+)
+def test_lower_case_titles_and_company_names(tagger: Tagger, text: str, people: list[str]) -> None:
+    assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == people
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Travellers crossed the King Hussein Bridge into Jordan.",
