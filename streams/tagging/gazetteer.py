@@ -31,6 +31,7 @@ from streams.tagging.sources import (
     city_aliases,
     country_aliases,
     cue_aliases,
+    facility_aliases,
     place_aliases,
     state_body_aliases,
     trigger_aliases,
@@ -127,6 +128,7 @@ def _build(*, stoplist: bool) -> Gazetteer:
         *actor_aliases(),
         *city_aliases(places),
         *trigger_aliases(patterns),
+        *facility_aliases(patterns),
         *cue_aliases(place_cues),
     ]
     extra_guards = {p.name: p.before for p in places}
@@ -157,7 +159,7 @@ def _adjectives(countries: list[CountryExtras]) -> dict[str, str]:
 # The stop list is for names: a trigger word (a given name, a title, a state body) or a cue
 # that shares a stopped place's name (George and Peter are towns; so are جمال and Police)
 # is still that word.
-_UNSTOPPED = frozenset({"cue", "trigger"})
+_UNSTOPPED = frozenset({"cue", "trigger", "facility"})
 
 
 def _compile(

@@ -116,7 +116,7 @@ _NOT_ONE_TO_ONE = re.compile(f"[^{re.escape(_one_to_one_chars())}]")
 
 
 @lru_cache(maxsize=65536)
-def fold_word(word: str) -> str:
+def _fold_word(word: str) -> str:
     """`normalize(word).text`, cached: the same words follow triggers over and over."""
     return normalize(word).text
 
@@ -139,7 +139,7 @@ def glued_run(limit: int) -> re.Pattern[str]:
 def fold_words(text: str, spans: list[tuple[int, int]], pos: int) -> list[str]:
     """The keys of the words at `spans`, folding them one by one (the window at `pos`)."""
     if _NOT_ONE_TO_ONE.search(text, pos, pos + WINDOW) is None:
-        return [fold_word(text[s:e]) for s, e in spans]  # the window folds one to one
+        return [_fold_word(text[s:e]) for s, e in spans]  # the window folds one to one
     window = text[pos : pos + WINDOW]
     folded = normalize(window).text
     if len(folded) == len(window):  # one to one overall: a word's key is a slice

@@ -19,7 +19,6 @@ from streams.tagging.pattern_text import (
     Item,
     Word,
     capitalised,
-    fold_word,
     fold_words,
     glued_run,
     is_ali,
@@ -104,8 +103,6 @@ class PatternReader:
             for phrase, t in words.triggers
             if t.role in ("org", "body") and starts_with_article(first := phrase_key(phrase).split(" ")[0])
         )
-        # Facility nouns (Arabic, with their proclitics: بمستشفى) before a given name or title.
-        self._facilities = _with_proclitics(frozenset(w for w in words.facilities if is_arabic(w[:1])))
         # (English ones after the name: King Hussein Bridge, Sheikh Zayed Grand Mosque)
         self._facilities_en = frozenset(w for w in words.facilities if not is_arabic(w[:1]))
         # Qualifier words skipped before a name (skip words or titles), as one set.
@@ -169,8 +166,6 @@ class PatternReader:
     def read(self, item: Item, start: int, end: int, trigger: Trigger) -> Found | None:
         """What the trigger at [start, end) of `item.text` introduces, if anything."""
         role = trigger.role
-        if (role == "given" or role == "title") and self._after_facility(item.text, start):
-            return None  # مستشفى كمال عدوان، جسر الملك حسين: a facility's name, no person
         if role == "given":
             return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
@@ -206,23 +201,6 @@ class PatternReader:
             # (a demonym further on is another name's: وزارة الدفاع والجيش الإسرائيلي)
             return read_body(item, start, words, trigger, self._adjectives) or self._ministry(item, start)
         return read_org(item, start, end, words, trigger, self._not_names, self._bodies)
-
-    def _after_facility(self, text: str, start: int) -> bool:
-        """True if the Arabic word right before `start`, or before a one-word title there, is
-        a facility noun (مستشفى، بمستشفى; قاعة الشيخ عبد الله …)."""
-        if start < 2 or text[start - 1] != " " or text[start] < "\u0600":
-            return False
-        for _ in range(2):
-            lo = text.rfind(" ", max(0, start - _FACILITY_LOOK_BACK), start - 1)
-            if lo < 0 and start - 1 > _FACILITY_LOOK_BACK:
-                return False  # a word longer than any facility noun
-            key = fold_word(text[lo + 1 : start - 1])
-            if key in self._facilities:
-                return True
-            if key not in self._titles or lo < 1:
-                return False
-            start = lo + 1
-        return False
 
     def _ministry(self, item: Item, start: int) -> Found | None:
         """A ministry named without its country's demonym right after its body's name: read
@@ -495,6 +473,5 @@ def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-_FACILITY_LOOK_BACK = 12  # characters: the longest facility noun with its proclitics, and a space
 _MINISTRY = "وزاره"  # the key of وزارة: a state body named as a ministry
 _MINISTRY_HEAD = Trigger("org", "government")

@@ -28,7 +28,7 @@ from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
 # "cue": a word naming a kind of settlement (بلدة), read by cues.py; its ref is its key.
-EntryKind = Literal["place", "demonym", "actor", "block", "trigger", "after", "cue"]
+EntryKind = Literal["place", "demonym", "actor", "block", "trigger", "after", "facility", "cue"]
 
 # Readings of one piece of text compete by tier, then by (negated) population.
 TIER_COUNTRY, TIER_PLACE, TIER_ACTOR, TIER_DEMONYM, TIER_CITY, TIER_TRIGGER = range(6)
@@ -288,6 +288,14 @@ def trigger_aliases(patterns: PatternWords) -> Iterator[Alias]:
     """Pattern triggers (patterns.yaml): titles, organisation heads, state bodies."""
     for phrase, trigger in patterns.triggers:
         yield Alias(phrase, Entry("trigger", phrase, None, (TIER_TRIGGER, 0), trigger=trigger))
+
+
+def facility_aliases(patterns: PatternWords) -> Iterator[Alias]:
+    """Arabic facility nouns (patterns.yaml facilities: مستشفى، جسر), with proclitics: a given
+    name or a title right after one names the facility (مستشفى كمال عدوان), no person."""
+    for word in patterns.facilities:
+        if "\u0600" <= word[:1] <= "\u06ff":
+            yield Alias(word, Entry("facility", word, None, (TIER_TRIGGER, 0)))
 
 
 def cue_aliases(cues: PlaceCues) -> Iterator[Alias]:

@@ -68,6 +68,7 @@ class Tagger:
         cues: list[Match[Entry]] | None = None  # rare: made on the first
         after: list[int] | None = None  # ends of the not_after words found (نهر، مطار)
         located: list[int] | None = None  # of those whose facility is in the place (مطار)
+        facilities: list[int] | None = None  # ends of Arabic facility nouns (مستشفى، جسر)
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -91,6 +92,8 @@ class Tagger:
                 after.append(match.end)
                 if entry.ref:  # "located": مطار، جامعة …
                     located = [match.end] if located is None else [*located, match.end]
+            elif kind == "facility":
+                facilities = [match.end] if facilities is None else [*facilities, match.end]
             elif cues is None:  # "cue"
                 cues = [match]
             else:
@@ -101,7 +104,7 @@ class Tagger:
         located_at = cancel_points(text, located, self._between) if located is not None else None
         # Places found to be part of another name (ملعب سانتياغو برنابيو): no patterns there.
         parts: list[Match[Entry]] | None = None
-        part_codes: set[str] = set()  # their countries (one reading's, or all readings')
+        part_codes: set[str] | None = None  # their countries (one reading's, or all readings')
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -122,7 +125,7 @@ class Tagger:
                             and code
                             and _names_its_country(entry)
                         ):
-                            part_codes.add(code)
+                            part_codes = {code} if part_codes is None else part_codes | {code}
                         continue
                     if entry.context_only:  # decided once the context is known
                         ambiguous.append((len(resolved), group))
@@ -153,7 +156,8 @@ class Tagger:
                     if located_at and group[0].extent[0] in located_at:
                         places = {e.country for e in payloads if e.kind == "place" and _names_its_country(e)}
                         if len(places) == 1 and None not in places:
-                            part_codes.update(c for c in places if c)
+                            codes = {c for c in places if c}
+                            part_codes = codes if part_codes is None else part_codes | codes
                     continue
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries and not payloads[0].context_only:
@@ -179,7 +183,7 @@ class Tagger:
             resolved[i] = next(m for m in group if m.payload is entry)
         if dropped is not None:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
-        found_actors = self._patterns(folded, triggers, resolved, parts) if triggers else []
+        found_actors = self._patterns(folded, triggers, resolved, parts, facilities) if triggers else []
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         reader = gazetteer.cues
@@ -193,9 +197,14 @@ class Tagger:
         triggers: list[Match[Entry]],
         resolved: list[Match[Entry]],
         parts: list[Match[Entry]] | None = None,
+        facilities: list[int] | None = None,
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
-        places read as part of another name (a stadium's, a river's), where none is read."""
+        places read as part of another name (a stadium's, a river's), where none is read;
+        `facilities` the ends of Arabic facility nouns, after which no person is read."""
+        # Where a given name or a title would name a facility (مستشفى كمال عدوان): only if the
+        # text has a facility noun.
+        facility_at = cancel_points(folded.original, facilities, self._between) if facilities else None
         extent_ends = [m.extent[1] for m in resolved]
         count = len(resolved)
         original = folded.original
@@ -203,6 +212,7 @@ class Tagger:
         reader = self._gazetteer.patterns
         out: list[Found] = []
         reach = -1  # the end of the last find, or of the last person listed after it
+        bodies: list[Match[Entry]] | None = None  # the organisation and body triggers, once asked
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
         for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
@@ -210,6 +220,11 @@ class Tagger:
             start, end = last.start, last.end
             if start < reach:
                 continue  # inside a name read before, or a person listed after it
+            if facility_at and start in facility_at and _names_a_facility(group):
+                if last.payload.trigger is not None and last.payload.trigger.role == "title":
+                    # and so does a name after a title there (قاعة الشيخ عبد الله)
+                    facility_at |= cancel_points(original, [end], self._between)
+                continue
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             name = resolved[i] if i < count else None
             if name is not None and name.extent[0] < end:
@@ -242,19 +257,24 @@ class Tagger:
                         break
             if hit is not None:
                 if (
-                    hit.actor.type == "person"
-                    and len(triggers) > 1
+                    len(triggers) > 1
                     and (hit.start > end + 1 or " " in last.text)
+                    and hit.actor.type == "person"
                 ):
                     # Bodies named in the title or between it and the name (المتحدث باسم وزارة
                     # الداخلية X، رئيس مجلس النواب X): actors of the story too.
-                    out += _bodies_in(reader, item, triggers, start + 1, end, hit.start)
+                    if bodies is None:
+                        bodies = _body_triggers(triggers)
+                    if bodies:
+                        out += _bodies_in(reader, item, bodies, start + 1, end, hit.start)
                 out.append(hit)
                 reach = hit.more[-1].end if hit.more else hit.end
-            elif " " in last.text and len(triggers) > 1 and last.payload.trigger is not None:
+            elif len(triggers) > 1 and " " in last.text:
                 # A title that names no one may end in a body's name (رئيس مجلس النواب،
                 # رئيس المجلس التشريعي): the body is read from where its head starts.
-                inner = _bodies_in(reader, item, triggers, start + 1, end)
+                if bodies is None:
+                    bodies = _body_triggers(triggers)
+                inner = _bodies_in(reader, item, bodies, start + 1, end) if bodies else None
                 if inner:
                     out += inner
                     reach = inner[-1].end
@@ -358,12 +378,21 @@ _PARTICLE_INITIALS = frozenset("abdeilv")  # (capitals pass as Capitalised)
 
 def _may_read_latin(trigger: Match[Entry], text: str) -> bool:
     """False where an English given name cannot open a name, checked on the text alone: no word
-    after it that is Capitalised or a particle (Sarah Khatib, Tamim bin Hamad)."""
+    after it that is Capitalised or a particle (Sarah Khatib, Tamim bin Hamad); nor a title in
+    lower case (official, president: frequent words) with no Capitalised word or "of" after it."""
     found = trigger.payload.trigger
-    if found is not None and found.role == "given":
+    if found is None:
+        return True
+    role = found.role
+    if role == "given":
         end = trigger.end
         return text[end : end + 1] == " " and (
             text[end + 1 : end + 2].isupper() or text[end + 1 : end + 2] in _PARTICLE_INITIALS
+        )
+    if role == "title" and trigger.text[0].islower():
+        end = trigger.end  # (of: the leader of Hezbollah Naim Qassem)
+        return text[end : end + 1] == " " and (
+            text[end + 1 : end + 2].isupper() or text.startswith("of ", end + 1)
         )
     return True
 
@@ -421,6 +450,16 @@ def _opens(group: list[Match[Entry]], name: Match[Entry], end: int, text: str) -
     return trigger is not None and trigger.role == "given" and actor is not None and actor.type == "person"
 
 
+def _body_triggers(triggers: list[Match[Entry]]) -> list[Match[Entry]]:
+    """The triggers that open an organisation's or a state body's name."""
+    out = []
+    for match in triggers:
+        trigger = match.payload.trigger
+        if trigger is not None and (trigger.role == "org" or trigger.role == "body"):
+            out.append(match)
+    return out
+
+
 def _bodies_in(
     reader: PatternReader,
     item: Item,
@@ -429,8 +468,9 @@ def _bodies_in(
     title_end: int,
     name_start: int | None = None,
 ) -> list[Found]:
-    """Organisations and state bodies read from the triggers that start in a title's words
-    (from `lo` to `title_end`) or after them, up to the name at `name_start` if one follows.
+    """Organisations and state bodies read from `triggers` (their heads: `_body_triggers`)
+    that start in a title's words (from `lo` to `title_end`) or after them, up to the name at
+    `name_start` if one follows.
 
     In the title's own words only organisation heads count (رئيس مجلس النواب): a state body
     there is the title's adjective (وزير الخارجية التركي: the minister is Turkish, not the
@@ -444,14 +484,22 @@ def _bodies_in(
         trigger = match.payload.trigger
         if start < pos or start >= hi or trigger is None:
             continue
-        role = trigger.role
-        if role != "org" and (role != "body" or start < title_end):
-            continue
+        if trigger.role == "body" and start < title_end:
+            continue  # (`triggers` hold organisation heads and bodies only)
         found = reader.read(item, start, match.end, trigger)
         if found is not None and (name_start is None or found.end <= name_start):
             out.append(found)
             pos = found.end
     return out
+
+
+def _names_a_facility(group: list[Match[Entry]]) -> bool:
+    """True if the trigger group reads a person (a title or a given name) and nothing else."""
+    for match in group:
+        trigger = match.payload.trigger
+        if trigger is None or (trigger.role != "title" and trigger.role != "given"):
+            return False
+    return True
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:
