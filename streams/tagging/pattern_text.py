@@ -85,6 +85,16 @@ class KnownSpans:
                 return m.start, m.end, payload.kind, payload.country
         return None
 
+    def person_at(self, start: int) -> bool:
+        """True if a listed person's mention starts at `start` (over the gazetteer's matches
+        only: False where the spans were given as plain tuples)."""
+        i = bisect_right(self._ends, start)
+        if i >= len(self._ends) or self._known is not None:
+            return False
+        m = self._matches[i]
+        actor = m.payload.actor
+        return m.start == start and actor is not None and actor.type == "person"
+
 
 # A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
 # (start, end, key, glued); key is the word's matching key, glued says only whitespace

@@ -9,6 +9,7 @@ from streams.tagging.given import GivenNameReader
 from streams.tagging.organisations import demonym_next, read_body, read_org
 from streams.tagging.pattern_text import (
     ALI,
+    ARTICLE,
     END,
     GLUED,
     KEY,
@@ -170,6 +171,8 @@ class PatternReader:
             return self._given.read(item, start, end)
         if role == "speech" and not self._may_name(item, end):
             return None
+        if role == "title" and _listed_person_next(item, end):
+            return None  # (what `_person` would find after reading every word up to it)
         if role == "body" and not demonym_next(item, end):
             return self._ministry(item, start)
         limit = _WORDS_READ[role]
@@ -459,6 +462,28 @@ class PatternReader:
             out.append(Found(first, last, Actor(slug(surface), surface, "person", country)))
             pos = last
         return tuple(out)
+
+
+_MAX_GAP = 3  # whitespace characters between a title, a demonym and a name
+
+
+def _listed_person_next(item: Item, end: int) -> bool:
+    """True if a listed person follows the title ending at `end`, right after it or after a
+    demonym (الرئيس الروسي فلاديمير بوتين, President Donald Trump): the gazetteer has the
+    name, so the reading would end there with none. A name with the article is left to the
+    reading, which may take it as a qualifier (a listed body: رئيس الحزب …)."""
+    text = item.text
+    size = len(text) + 1
+    hit = item.known.at(end, size)
+    if hit is None or hit[0] - end > _MAX_GAP or not text[end : hit[0]].isspace():
+        return False
+    if hit[2] == "demonym":
+        after = hit[1]
+        hit = item.known.at(after, size)
+        if hit is None or hit[0] - after > _MAX_GAP or not text[after : hit[0]].isspace():
+            return False
+    start = hit[0]
+    return hit[2] == "actor" and not text.startswith(ARTICLE, start) and item.known.person_at(start)
 
 
 def _with_proclitics(words: frozenset[str]) -> frozenset[str]:
