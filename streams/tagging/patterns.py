@@ -210,6 +210,8 @@ class PatternReader:
         from وزارة as an organisation head reads (وزارة الخارجية والمغتربين السورية; عن طريق
         وزارة الخارجية, as وزارة الصحة is read: NewsFANE labels these Government)."""
         text = item.text
+        if text[start : start + 1] != _MINISTRY[0]:
+            return None  # (most body words: الجيش، الحكومة; one comparison before the key)
         head = text.find(" ", start)
         if head < 0 or phrase_key(text[start:head]) != _MINISTRY:
             return None
