@@ -104,7 +104,8 @@ class Tagger:
         located_at = cancel_points(text, located, self._between) if located is not None else None
         # Places found to be part of another name (ملعب سانتياغو برنابيو): no patterns there.
         parts: list[Match[Entry]] | None = None
-        part_codes: set[str] | None = None  # their countries (one reading's, or all readings')
+        # The countries of those inside a located facility's name (مطار دمشق: SY).
+        part_codes: set[str] | None = None
         context: set[str] = set()
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
@@ -353,8 +354,9 @@ class Tagger:
         )
 
     def _with_countries(self, tags: Tags, codes: set[str]) -> Tags:
-        """`tags` with the countries of the places read as part of another name (مطار دمشق،
-        جامعة القاهرة، Real Madrid): no place mention, but the item is about that country."""
+        """`tags` with the countries of the places inside a located facility's name (مطار
+        دمشق، جامعة القاهرة; stoplist.yaml `located`): no place mention, but the item is
+        about that country."""
         if codes <= set(tags.countries):
             return tags
         countries = tuple(sorted(codes.union(tags.countries)))
