@@ -319,6 +319,8 @@ class PatternReader:
                 ):
                     country = hit[3] or country
                     i += 1
+                    while i < count and words[i][START] < hit[1]:
+                        i += 1  # the body's other words (the Wagner Group, حركة فتح)
                 elif key in qualifiers or (definite and key not in not_names):
                     i += 1
                 elif key == _IN and i + 1 < count and words[i + 1][GLUED] and at(*words[i + 1][:2]):

@@ -110,6 +110,9 @@ def test_a_us_city_with_its_state_named_like_a_country(tagger: Tagger) -> None:
         ("An official Hamas statement said the group accepted.", []),
         # a company's name after a title word (General is a rank too)
         ("General Motors and General Electric shares fell.", []),
+        # a listed body of several words between the title and the name
+        ("The leader of the Wagner Group Yevgeny Prigozhin died.", ["Yevgeny Prigozhin"]),
+        ("A spokesman for the Popular Mobilisation Forces Ahmed al-Asadi said.", ["Ahmed al-Asadi"]),
     ],
 )
 def test_lower_case_titles_and_company_names(tagger: Tagger, text: str, people: list[str]) -> None:
