@@ -324,6 +324,8 @@ ACTORS = [
     ("Nicolas Maduro", "نيكولاس مادورو"),
     ("Viktor Orban", "فيكتور أوربان"),
     ("Cyril Ramaphosa", "سيريل رامافوزا"),
+    ("Esmail Qaani", "إسماعيل قاآني"),
+    ("Quds Force", "فيلق القدس"),
     ("Food and Agriculture Organization", "منظمة الأغذية والزراعة"),
     ("OCHA", "أوتشا"),
     ("Doctors Without Borders", "أطباء بلا حدود"),
