@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streams.tagging.data import Trigger
 from streams.tagging.pattern_text import (
     END,
@@ -163,6 +165,56 @@ def _adjective_shaped(key: str) -> bool:
     if (stem.endswith(_NISBA_ENDINGS) and len(stem) >= _MIN_NISBA_STEM) or stem.startswith("م"):
         return True
     return len(stem) == _ELATIVE_LETTERS and (stem[0] == "ا" or stem[-1] in "اي")
+
+
+# A country's possessive in English ("Sudan's army"): the apostrophes news writes.
+_POSSESSIVES = ("'s ", "\u2019s ")
+_BODY_WORD = re.compile(r"[a-z]+(?: [a-z]+)?", re.IGNORECASE)
+
+
+def possessive_bodies(
+    text: str,
+    countries: list[tuple[int, str]],
+    bodies: dict[str, str],
+    stops: frozenset[str],
+    adjectives: dict[str, str],
+) -> list[Found]:
+    """English state bodies named with their country's possessive: "Sudan's army", "Iran's
+    foreign ministry" — the government actor the demonym order names (Sudanese army), on the
+    body's words alone, so the country keeps its own mention.
+
+    `countries`: (end, ISO2) of each country mention; `bodies`: body phrase -> label (army,
+    foreign ministry); `stops`: words after which the body word is part of a title or of
+    another body (Sudan's army chief, Mali's military government), so no actor is read.
+    """
+    out: list[Found] = []
+    for end, code in countries:
+        if not text.startswith(_POSSESSIVES, end):
+            continue
+        start = end + 3
+        run = _BODY_WORD.match(text, start)
+        if run is None:
+            continue
+        words = run.group().lower().split(" ")
+        # the longest body phrase (foreign ministry before ministry), then what follows it
+        for n in (2, 1):
+            if len(words) < n or " ".join(words[:n]) not in bodies:
+                continue
+            phrase = " ".join(words[:n])
+            stop = start + len(phrase)
+            after = text[stop : stop + 1]
+            if after.isalnum() or (n < len(words) and words[n] in stops):
+                break  # inside a longer word, or a title (army chief) or a body after it
+            nxt = _BODY_WORD.match(text, stop + 1) if after == " " else None
+            if nxt is not None and nxt.group().lower().split(" ")[0] in stops:
+                break
+            label = bodies[phrase]
+            actor = Actor(
+                f"{code.lower()}-{slug(label)}", f"{adjectives.get(code, code)} {label}", "government", code
+            )
+            out.append(Found(start, stop, actor))
+            break
+    return out
 
 
 def demonym_next(item: Item, pos: int) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.given import GivenNameReader
-from streams.tagging.organisations import demonym_next, read_body, read_org
+from streams.tagging.organisations import demonym_next, possessive_bodies, read_body, read_org
 from streams.tagging.pattern_text import (
     ALI,
     ARTICLE,
@@ -104,6 +104,14 @@ class PatternReader:
             for phrase, t in words.triggers
             if t.role in ("org", "body") and starts_with_article(first := phrase_key(phrase).split(" ")[0])
         )
+        # English state bodies by phrase (army, foreign ministry) -> label, and the words
+        # after which a possessive's body word reads no body (army chief; military government).
+        self._bodies_en = dict(words.bodies_en)
+        self._possessive_stops = frozenset(
+            phrase_key(p)
+            for p, t in words.triggers
+            if t.role == "title" and not is_arabic(p[:1]) and " " not in p
+        ) | frozenset(w for phrase, _ in words.bodies_en for w in phrase.split(" "))
         # (English ones after the name: King Hussein Bridge, Sheikh Zayed Grand Mosque)
         self._facilities_en = frozenset(w for w in words.facilities if not is_arabic(w[:1]))
         # Qualifier words skipped before a name (skip words or titles), as one set.
@@ -204,6 +212,11 @@ class PatternReader:
             # (a demonym further on is another name's: وزارة الدفاع والجيش الإسرائيلي)
             return read_body(item, start, words, trigger, self._adjectives) or self._ministry(item, start)
         return read_org(item, start, end, words, trigger, self._not_names, self._bodies)
+
+    def possessive_bodies(self, text: str, countries: list[tuple[int, str]]) -> list[Found]:
+        """English state bodies after a country's possessive (Sudan's army): see
+        `organisations.possessive_bodies`; `countries` are (end, ISO2) of country mentions."""
+        return possessive_bodies(text, countries, self._bodies_en, self._possessive_stops, self._adjectives)
 
     def _ministry(self, item: Item, start: int) -> Found | None:
         """A ministry named without its country's demonym right after its body's name: read

@@ -274,7 +274,8 @@ def state_body_aliases(
     الإسرائيلي is il-army too). As phrases, not trigger words: "army" or "government" alone
     is in most English items, and a trigger is read wherever it appears."""
     for extra in extras:
-        # Not "Sudan's army": that phrase names Sudan too, and one span can hold one mention.
+        # Not "Sudan's army": that phrase names Sudan too, and one span can hold one mention;
+        # the tagger reads the body after the possessive on its own (possessive_bodies).
         heads = [*extra.en_demonyms, *(n for n in extra.en if n.isupper())]  # Israeli; US, UAE
         for word, label in bodies:
             name = f"{adjectives.get(extra.code, extra.code)} {label}"

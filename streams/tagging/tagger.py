@@ -187,6 +187,8 @@ class Tagger:
         found_actors = self._patterns(folded, triggers, resolved, parts, facilities) if triggers else []
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
+        if "s " in text and ("'s " in text or "\u2019s " in text):  # Sudan's army (English)
+            found_actors = self._possessive_bodies(text, resolved, found_actors)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
         tags = self._tags(text, lang, resolved, found_actors, cued, plain_arabic=folded.plain_arabic)
@@ -352,6 +354,18 @@ class Tagger:
             tuple(map(actors.__getitem__, sorted(actors))) if actors else (),
             tuple(mentions),
         )
+
+    def _possessive_bodies(self, text: str, resolved: list[Match[Entry]], found: list[Found]) -> list[Found]:
+        """`found` with the state bodies named after a country's possessive (Sudan's army)."""
+        countries = [
+            (m.end, entry.ref)
+            for m in resolved
+            if (entry := m.payload).kind == "place" and entry.ref == entry.country
+        ]
+        extra = self._gazetteer.patterns.possessive_bodies(text, countries) if countries else None
+        if not extra:
+            return found
+        return sorted([*found, *extra], key=_start)
 
     def _with_countries(self, tags: Tags, codes: set[str]) -> Tags:
         """`tags` with the countries of the places inside a located facility's name (مطار

@@ -40,7 +40,7 @@ ITEMS = [
         "Nice weather did not help us.",
         ("SD",),
         ("Darfur", "El Fasher"),
-        {"rapid-support-forces", "un-security-council"},
+        {"rapid-support-forces", "un-security-council", "sd-army"},  # Sudan's army
     ),
     (
         "Ukraine says Russian drones hit Odesa port; Zelenskyy calls for more air defence\n"
@@ -130,6 +130,33 @@ def test_lower_case_titles_and_company_names(tagger: Tagger, text: str, people: 
 )
 def test_a_titled_name_before_a_facility_noun_is_the_facility_s(tagger: Tagger, text: str) -> None:
     assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ("Sudan's army says it has retaken key bridge.", [("army", "sd-army", "SD")]),
+        (
+            "Iran's foreign ministry condemned it; Israel\u2019s military said it hit targets.",
+            [("foreign ministry", "ir-foreign-ministry", "IR"), ("military", "il-army", "IL")],
+        ),
+        ("Lebanon's Army deployed troops.", [("Army", "lb-army", "LB")]),
+        # a title (army chief) or another body (military government) after it: no body
+        ("Sudan's army chief Abdel Fattah al-Burhan rejects talks.", []),
+        ("Mali's military government expels the ambassador.", []),
+        ("Sudan's armies of volunteers", []),  # a longer word
+    ],
+)
+def test_a_state_body_after_its_country_s_possessive(
+    tagger: Tagger, text: str, bodies: list[tuple[str, str, str]]
+) -> None:
+    tags = tagger.tag(text)
+    found = [
+        (m.text, m.ref, m.country) for m in tags.mentions if m.kind == "actor" and m.type == "government"
+    ]
+    assert found == bodies
+    # the country keeps its own mention
+    assert all(any(m.kind == "place" and m.ref == c for m in tags.mentions) for _, _, c in bodies)
 
 
 def test_demonym_spans_and_titles(tagger: Tagger) -> None:
