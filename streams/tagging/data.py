@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal, cast, get_args
@@ -210,6 +211,7 @@ class Trigger:
     proper: bool = False  # org heads: the next word must be a name
     alone: bool = False  # org heads: a full name by itself
     definite: bool = False  # org heads: the next word must carry the article
+    construct: bool = False  # state bodies: the country's name follows (حكومة السودان)
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +259,9 @@ def load_patterns() -> PatternWords:
                     bool(body.get("definite", False)),
                 )
                 triggers += [(w, trigger) for w in _names(body.get("words"), where)]
+                if body.get("construct"):  # the body in construct with its country's name
+                    construct = dataclasses.replace(trigger, construct=True)
+                    triggers += [(w, construct) for w in _names(body.get("construct"), where)]
 
     # Given names (given_names.yaml) start a name themselves: the weakest trigger.
     given = _load("given_names.yaml")

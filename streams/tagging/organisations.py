@@ -39,6 +39,27 @@ def read_body(
     return Found(start, hit[1], actor)
 
 
+_MAX_GAP = 3  # whitespace characters between a body in construct and its country
+
+
+def read_construct(
+    item: Item, start: int, end: int, trigger: Trigger, adjectives: dict[str, str]
+) -> Found | None:
+    """A state body in construct with its country's name (حكومة السودان، جيش لبنان، وزارة
+    خارجية قطر): the government actor of that country, on the body's words, so the country
+    keeps its own mention (NewsFANE labels السودان there a Nation)."""
+    text = item.text
+    hit = item.known.at(end, len(text) + 1)
+    if hit is None or hit[2] != "place" or hit[3] is None or hit[0] - end > _MAX_GAP:
+        return None
+    if not text[end : hit[0]].isspace() or not item.known.country_at(hit[0]):
+        return None  # (a city's or a region's body is not its country's: برلمان كردستان)
+    country = hit[3]
+    name = f"{adjectives.get(country, country)} {trigger.label}"
+    actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
+    return Found(start, end, actor)
+
+
 # A one-word body (الخارجية، الداخلية، البحرية) is also an adjective, and after a definite
 # noun it is one: السياسة الخارجية الأمريكية "US foreign policy", الجبهة الداخلية "the home
 # front". القوات البحرية is the navy itself.

@@ -85,6 +85,16 @@ class KnownSpans:
                 return m.start, m.end, payload.kind, payload.country
         return None
 
+    def country_at(self, start: int) -> bool:
+        """True if a country's own name starts at `start` (its ref is its ISO code; over the
+        gazetteer's matches only, as `person_at`)."""
+        i = bisect_right(self._ends, start)
+        if i >= len(self._ends) or self._known is not None:
+            return False
+        m = self._matches[i]
+        entry = m.payload
+        return m.start == start and entry.kind == "place" and entry.ref == entry.country
+
     def person_at(self, start: int) -> bool:
         """True if a listed person's mention starts at `start` (over the gazetteer's matches
         only: False where the spans were given as plain tuples)."""

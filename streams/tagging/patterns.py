@@ -6,7 +6,13 @@ import re
 
 from streams.tagging.data import PatternWords, Trigger
 from streams.tagging.given import GivenNameReader
-from streams.tagging.organisations import demonym_next, possessive_bodies, read_body, read_org
+from streams.tagging.organisations import (
+    demonym_next,
+    possessive_bodies,
+    read_body,
+    read_construct,
+    read_org,
+)
 from streams.tagging.pattern_text import (
     ALI,
     ARTICLE,
@@ -24,6 +30,7 @@ from streams.tagging.pattern_text import (
     glued_run,
     is_ali,
     is_arabic,
+    key_before,
     keyed_words,
     nisba_name,
     slug,
@@ -181,6 +188,10 @@ class PatternReader:
             return None
         if role == "title" and _listed_person_next(item, end):
             return None  # (what `_person` would find after reading every word up to it)
+        if role == "body" and trigger.construct:
+            if key_before(item.text, start) in self._titles:
+                return None  # a title's complement: وزير خارجية قطر is the minister
+            return read_construct(item, start, end, trigger, self._adjectives)
         if role == "body" and not demonym_next(item, end):
             return self._ministry(item, start)
         limit = _WORDS_READ[role]

@@ -353,3 +353,24 @@ def test_a_facility_noun_does_not_hide_a_person_elsewhere(tagger: Tagger) -> Non
     # عن طريق "by way of" is no road: the scorer is named
     found = _actors(tagger, "هز الشباك مرتين عن طريق مروان الشماخ")
     assert [a[0] for a in found] == ["مروان الشماخ"]
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        # a body in construct with its country: the actor on the body's words, the country's own
+        ("رحبت حكومة السودان بالمبادرة", [("حكومة", "sd-government", "SD")]),
+        ("انتشر جيش لبنان في الجنوب", [("جيش", "lb-army", "LB")]),
+        ("قالت وزارة خارجية قطر إن الوساطة مستمرة", [("وزارة خارجية", "qa-foreign-ministry", "QA")]),
+        # a title's complement (the minister of Qatar's foreign affairs), a region's parliament
+        ("وقال وزير خارجية قطر إن الوساطة مستمرة", []),
+        ("صوت برلمان كردستان على القانون", []),
+    ],
+)
+def test_a_state_body_in_construct_with_its_country(
+    tagger: Tagger, text: str, bodies: list[tuple[str, str, str]]
+) -> None:
+    tags = tagger.tag(text)
+    found = [(m.text, m.ref, m.country) for m in tags.mentions if m.kind == "actor"]
+    assert found == bodies
+    assert all(any(m.kind == "place" and m.ref == c for m in tags.mentions) for _, _, c in bodies)
