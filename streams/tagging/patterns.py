@@ -189,9 +189,10 @@ class PatternReader:
         if role == "title" and _listed_person_next(item, end):
             return None  # (what `_person` would find after reading every word up to it)
         if role == "body" and trigger.construct:
-            if key_before(item.text, start) in self._titles:
+            found = read_construct(item, start, end, trigger, self._adjectives)
+            if found is not None and key_before(item.text, start) in self._titles:
                 return None  # a title's complement: وزير خارجية قطر is the minister
-            return read_construct(item, start, end, trigger, self._adjectives)
+            return found
         if role == "body" and not demonym_next(item, end):
             return self._ministry(item, start)
         limit = _WORDS_READ[role]
