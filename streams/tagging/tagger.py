@@ -187,7 +187,8 @@ class Tagger:
         found_actors = self._patterns(folded, triggers, resolved, parts, facilities) if triggers else []
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
-        if "s " in text and ("'s " in text or "\u2019s " in text):  # Sudan's army (English)
+        # Sudan's army (English; a scan of the whole text, so not in plain Arabic ones)
+        if not folded.plain_arabic and ("'s " in text or "\u2019s " in text):
             found_actors = self._possessive_bodies(text, resolved, found_actors)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
