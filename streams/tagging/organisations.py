@@ -16,6 +16,7 @@ from streams.tagging.pattern_text import (
     key_before,
     slug,
     starts_with_article,
+    state_body_actor,
 )
 from streams.tagging.records import Actor, ActorType
 from streams.text.matcher import phrase_key
@@ -33,13 +34,7 @@ def read_body(
         return None
     if _adjective_here(item.text, start):
         return None
-    country = hit[3]
-    name = f"{adjectives.get(country, country)} {trigger.label}"
-    actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
-    return Found(start, hit[1], actor)
-
-
-_MAX_GAP = 3  # whitespace characters between a body in construct and its country
+    return Found(start, hit[1], state_body_actor(hit[3], trigger.label, adjectives))
 
 
 def read_construct(
@@ -48,16 +43,10 @@ def read_construct(
     """A state body in construct with its country's name (حكومة السودان، جيش لبنان، وزارة
     خارجية قطر): the government actor of that country, on the body's words, so the country
     keeps its own mention (NewsFANE labels السودان there a Nation)."""
-    text = item.text
-    hit = item.known.at(end, len(text) + 1)
-    if hit is None or hit[2] != "place" or hit[3] is None or hit[0] - end > _MAX_GAP:
-        return None
-    if not text[end : hit[0]].isspace() or not item.known.country_at(hit[0]):
+    hit = item.known.next_to(item.text, end)
+    if hit is None or hit[2] != "place" or hit[3] is None or not item.known.country_at(hit[0]):
         return None  # (a city's or a region's body is not its country's: برلمان كردستان)
-    country = hit[3]
-    name = f"{adjectives.get(country, country)} {trigger.label}"
-    actor = Actor(f"{country.lower()}-{slug(trigger.label)}", name, "government", country)
-    return Found(start, end, actor)
+    return Found(start, end, state_body_actor(hit[3], trigger.label, adjectives))
 
 
 # A one-word body (الخارجية، الداخلية، البحرية) is also an adjective, and after a definite
@@ -229,11 +218,7 @@ def possessive_bodies(
             nxt = _BODY_WORD.match(text, stop + 1) if after == " " else None
             if nxt is not None and nxt.group().lower().split(" ")[0] in stops:
                 break
-            label = bodies[phrase]
-            actor = Actor(
-                f"{code.lower()}-{slug(label)}", f"{adjectives.get(code, code)} {label}", "government", code
-            )
-            out.append(Found(start, stop, actor))
+            out.append(Found(start, stop, state_body_actor(code, bodies[phrase], adjectives)))
             break
     return out
 

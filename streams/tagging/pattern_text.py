@@ -45,6 +45,7 @@ _TRANSLIT = str.maketrans(
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
+_MAX_GAP = 3  # whitespace characters between two words read as neighbours (`KnownSpans.next_to`)
 # A gazetteer mention already resolved, as the patterns see it: (start, end, kind, country),
 # kind "place", "demonym", "actor" or "block" (no reading goes past it). A plain tuple.
 Known = tuple[int, int, str, str | None]
@@ -85,25 +86,33 @@ class KnownSpans:
                 return m.start, m.end, payload.kind, payload.country
         return None
 
-    def country_at(self, start: int) -> bool:
-        """True if a country's own name starts at `start` (its ref is its ISO code; over the
-        gazetteer's matches only, as `person_at`)."""
+    def _match_at(self, start: int) -> Match[Any] | None:
+        """The gazetteer's match that starts at `start`, if any (None where the spans were
+        given as plain tuples)."""
         i = bisect_right(self._ends, start)
         if i >= len(self._ends) or self._known is not None:
-            return False
+            return None
         m = self._matches[i]
-        entry = m.payload
-        return m.start == start and entry.kind == "place" and entry.ref == entry.country
+        return m if m.start == start else None
+
+    def country_at(self, start: int) -> bool:
+        """True if a country's own name starts at `start` (its ref is its ISO code)."""
+        m = self._match_at(start)
+        return m is not None and m.payload.kind == "place" and m.payload.ref == m.payload.country
 
     def person_at(self, start: int) -> bool:
-        """True if a listed person's mention starts at `start` (over the gazetteer's matches
-        only: False where the spans were given as plain tuples)."""
-        i = bisect_right(self._ends, start)
-        if i >= len(self._ends) or self._known is not None:
-            return False
-        m = self._matches[i]
-        actor = m.payload.actor
-        return m.start == start and actor is not None and actor.type == "person"
+        """True if a listed person's mention starts at `start`."""
+        m = self._match_at(start)
+        actor = m.payload.actor if m is not None else None
+        return actor is not None and actor.type == "person"
+
+    def next_to(self, text: str, pos: int) -> Known | None:
+        """The mention right after `pos`, with only a little whitespace between (a title and
+        the name after it, a body in construct and its country), if any."""
+        hit = self.at(pos, len(text) + 1)
+        if hit is None or hit[0] - pos > _MAX_GAP or not text[pos : hit[0]].isspace():
+            return None
+        return hit
 
 
 # A word after a trigger, as a plain tuple (cheaper than a NamedTuple):
@@ -258,6 +267,17 @@ def key_before(text: str, pos: int) -> str | None:
         return None
     words = text[max(0, pos - _LOOK_BACK) : pos].rsplit(None, 1)
     return phrase_key(words[-1]) if words else None
+
+
+def state_body_actor(country: str, label: str, adjectives: dict[str, str]) -> Actor:
+    """The government actor of a country's state body: id "sd-army", name "Sudanese army"
+    (`adjectives`: ISO2 -> English adjective), whichever way the text names it."""
+    return Actor(
+        f"{country.lower()}-{slug(label)}",
+        f"{adjectives.get(country, country)} {label}",
+        "government",
+        country,
+    )
 
 
 def is_arabic(ch: str) -> bool:

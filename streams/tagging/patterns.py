@@ -131,7 +131,7 @@ class PatternReader:
             words.common,
             self._speech_ends,
             self._not_names,
-            words.facilities,
+            self._facilities_en,
             weak_given,
         )
         # Words that never stand for a person alone (see repeats.name_keys).
@@ -493,26 +493,18 @@ class PatternReader:
         return tuple(out)
 
 
-_MAX_GAP = 3  # whitespace characters between a title, a demonym and a name
-
-
 def _listed_person_next(item: Item, end: int) -> bool:
     """True if a listed person follows the title ending at `end`, right after it or after a
     demonym (الرئيس الروسي فلاديمير بوتين, President Donald Trump): the gazetteer has the
     name, so the reading would end there with none. A name with the article is left to the
     reading, which may take it as a qualifier (a listed body: رئيس الحزب …)."""
     text = item.text
-    size = len(text) + 1
-    hit = item.known.at(end, size)
-    if hit is None or hit[0] - end > _MAX_GAP or not text[end : hit[0]].isspace():
+    hit = item.known.next_to(text, end)
+    if hit is not None and hit[2] == "demonym":
+        hit = item.known.next_to(text, hit[1])
+    if hit is None or hit[2] != "actor":
         return False
-    if hit[2] == "demonym":
-        after = hit[1]
-        hit = item.known.at(after, size)
-        if hit is None or hit[0] - after > _MAX_GAP or not text[after : hit[0]].isspace():
-            return False
-    start = hit[0]
-    return hit[2] == "actor" and not text.startswith(ARTICLE, start) and item.known.person_at(start)
+    return not text.startswith(ARTICLE, hit[0]) and item.known.person_at(hit[0])
 
 
 def _with_proclitics(words: frozenset[str]) -> frozenset[str]:

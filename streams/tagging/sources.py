@@ -23,7 +23,7 @@ from streams.tagging.data import (
     load_countries,
     load_subdivisions,
 )
-from streams.tagging.pattern_text import slug
+from streams.tagging.pattern_text import state_body_actor
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
@@ -278,8 +278,7 @@ def state_body_aliases(
         # the tagger reads the body after the possessive on its own (possessive_bodies).
         heads = [*extra.en_demonyms, *(n for n in extra.en if n.isupper())]  # Israeli; US, UAE
         for word, label in bodies:
-            name = f"{adjectives.get(extra.code, extra.code)} {label}"
-            actor = Actor(f"{extra.code.lower()}-{slug(label)}", name, "government", extra.code)
+            actor = state_body_actor(extra.code, label, adjectives)
             entry = Entry("actor", actor.id, extra.code, (TIER_ACTOR, 0), actor=actor)
             for head in heads:
                 yield Alias(f"{head} {word}", entry)
