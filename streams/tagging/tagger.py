@@ -119,12 +119,10 @@ class Tagger:
                 if kind == "place":  # the most frequent kind: one comparison
                     if cancel_at and match.extent[0] in cancel_at:
                         parts = [match] if parts is None else [*parts, match]
-                        code = entry.country
                         if (
                             located_at
                             and match.extent[0] in located_at
-                            and code
-                            and _names_its_country(entry)
+                            and (code := _located_country([entry]))
                         ):
                             part_codes = {code} if part_codes is None else part_codes | {code}
                         continue
@@ -154,11 +152,12 @@ class Tagger:
                     continue
                 if cancel_at and group[0].extent[0] in cancel_at and any(e.kind == "place" for e in payloads):
                     parts = [group[0]] if parts is None else [*parts, group[0]]
-                    if located_at and group[0].extent[0] in located_at:
-                        places = {e.country for e in payloads if e.kind == "place" and _names_its_country(e)}
-                        if len(places) == 1 and None not in places:
-                            codes = {c for c in places if c}
-                            part_codes = codes if part_codes is None else part_codes | codes
+                    if (
+                        located_at
+                        and group[0].extent[0] in located_at
+                        and (code := _located_country(payloads))
+                    ):
+                        part_codes = {code} if part_codes is None else part_codes | {code}
                     continue
                 countries = {e.country for e in payloads}
                 if len(countries) == 1 and None not in countries and not payloads[0].context_only:
@@ -529,12 +528,17 @@ def _role_rank(trigger: Trigger) -> int:
     return _ROLE_ORDER[trigger.role]
 
 
-def _names_its_country(entry: Entry) -> bool:
-    """True if a place read as part of another name still names its country: a country or a
-    curated place (مطار دمشق، هرتا برلين، بنك فرنسا), not a context-only name nor a GeoNames
-    city or subdivision, which are as often a saint's or a person's name there (ملعب
-    سانتياغو برنابيو، جامعة جورج تاون، مستشفى سانت توماس)."""
-    return entry.country is not None and not entry.context_only and entry.rank[0] <= TIER_PLACE
+def _located_country(readings: list[Entry]) -> str | None:
+    """The country a place inside a located facility's name names, if its readings agree on
+    one: a country's or a curated place's (مطار دمشق، بنك فرنسا), not a context-only name's
+    nor a GeoNames city's or subdivision's, which are as often a saint's or a person's name
+    there (ملعب سانتياغو برنابيو، جامعة جورج تاون، مستشفى سانت توماس)."""
+    codes = {
+        e.country
+        for e in readings
+        if e.kind == "place" and e.country is not None and not e.context_only and e.rank[0] <= TIER_PLACE
+    }
+    return codes.pop() if len(codes) == 1 else None
 
 
 def _mention(match: Match[Entry], entry: Entry) -> Mention:
