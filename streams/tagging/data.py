@@ -229,6 +229,8 @@ class PatternWords:
     bodies_en: tuple[tuple[str, str], ...] = ()
     facilities: frozenset[str] = frozenset()  # nouns that make a place of a name (Kamal Adwan Hospital)
     given: frozenset[str] = frozenset()  # keys of the given names (given_names.yaml)
+    # English facility words that make a listed person's name a facility's (Trump Tower)
+    after_names: frozenset[str] = frozenset()
 
 
 def load_patterns() -> PatternWords:
@@ -275,6 +277,8 @@ def load_patterns() -> PatternWords:
 
     titles_1 = frozenset(phrase_key(p) for p, t in triggers if t.role == "title" and " " not in phrase_key(p))
     given_keys = frozenset(phrase_key(p) for p, t in triggers if t.role == "given")
+    where_after = "patterns.yaml facilities after_names"
+    facilities = data.get("facilities") or {}
     common = frozenset(map(phrase_key, _names(_load("common_words.yaml").get("ar"), "common_words.yaml ar")))
     return PatternWords(
         tuple(triggers),
@@ -291,6 +295,7 @@ def load_patterns() -> PatternWords:
         ),
         words("facilities"),
         given_keys,
+        frozenset(phrase_key(w) for w in _names(facilities.get("after_names"), where_after)),
     )
 
 

@@ -121,6 +121,7 @@ class PatternReader:
         ) | frozenset(w for phrase, _ in words.bodies_en for w in phrase.split(" "))
         # (English ones after the name: King Hussein Bridge, Sheikh Zayed Grand Mosque)
         self._facilities_en = frozenset(w for w in words.facilities if not is_arabic(w[:1]))
+        self._after_names = words.after_names
         # Qualifier words skipped before a name (skip words or titles), as one set.
         self._qualifiers = self._skip | self._titles
         self._connectors = words.connectors
@@ -224,6 +225,12 @@ class PatternReader:
             # (a demonym further on is another name's: وزارة الدفاع والجيش الإسرائيلي)
             return read_body(item, start, words, trigger, self._adjectives) or self._ministry(item, start)
         return read_org(item, start, end, words, trigger, self._not_names, self._bodies)
+
+    @property
+    def after_names(self) -> frozenset[str]:
+        """Keys of the English facility words that make a listed person's name a facility's
+        (Tower, Airport: patterns.yaml facilities after_names)."""
+        return self._after_names
 
     def possessive_bodies(self, text: str, countries: list[tuple[int, str]]) -> list[Found]:
         """English state bodies after a country's possessive (Sudan's army): see

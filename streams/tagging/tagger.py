@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import replace
 from functools import cache
@@ -30,6 +31,11 @@ from streams.text.matchkey import MatchKey
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3, "given": 4}
 _REGION_CACHE_SIZE = 4096
 _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
+# One or two Capitalised words after a space (a facility's name after a person's), and the
+# words that may come before the facility word (Rafic Hariri International Airport).
+_CAPITALISED_RUN = re.compile(r" (([A-Z][\w'-]*)(?: ([A-Z][\w'-]*))?)")
+_FACILITY_QUALIFIERS = frozenset({"International", "Memorial", "Medical", "Grand", "Convention", "Cultural"})
+_PERSON_ROLES = frozenset({"title", "given"})  # the roles of triggers that read a person
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
 
@@ -183,7 +189,15 @@ class Tagger:
             resolved[i] = next(m for m in group if m.payload is entry)
         if dropped is not None:
             resolved = [m for i, m in enumerate(resolved) if i not in dropped]
-        found_actors = self._patterns(folded, triggers, resolved, parts, facilities) if triggers else []
+        # Where a person's name would name a facility (مستشفى كمال عدوان، مطار رفيق الحريري):
+        # only if the text has a facility noun.
+        in_facility: set[int] | None = None  # the starts of titles and given names in one
+        if facilities is not None:
+            in_facility, points = _facility_points(text, facilities, triggers, self._between)
+            resolved = [m for m in resolved if not _named_facility(m, points)]
+        if not folded.plain_arabic:  # (English facilities are named after the person: Trump Tower)
+            resolved = _without_facility_names(text, resolved, gazetteer.patterns.after_names)
+        found_actors = self._patterns(folded, triggers, resolved, parts, in_facility) if triggers else []
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         # Sudan's army (English; a scan of the whole text, so not in plain Arabic ones)
@@ -200,14 +214,12 @@ class Tagger:
         triggers: list[Match[Entry]],
         resolved: list[Match[Entry]],
         parts: list[Match[Entry]] | None = None,
-        facilities: list[int] | None = None,
+        in_facility: set[int] | None = None,
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
         places read as part of another name (a stadium's, a river's), where none is read;
-        `facilities` the ends of Arabic facility nouns, after which no person is read."""
-        # Where a given name or a title would name a facility (مستشفى كمال عدوان): only if the
-        # text has a facility noun.
-        facility_at = cancel_points(folded.original, facilities, self._between) if facilities else None
+        `in_facility` the starts of the titles and given names in a facility's name, which
+        read no person (`_facility_points`)."""
         extent_ends = [m.extent[1] for m in resolved]
         count = len(resolved)
         original = folded.original
@@ -223,10 +235,7 @@ class Tagger:
             start, end = last.start, last.end
             if start < reach:
                 continue  # inside a name read before, or a person listed after it
-            if facility_at and start in facility_at and _names_a_facility(group):
-                if last.payload.trigger is not None and last.payload.trigger.role == "title":
-                    # and so does a name after a title there (قاعة الشيخ عبد الله)
-                    facility_at |= cancel_points(original, [end], self._between)
+            if in_facility and start in in_facility:
                 continue
             i = bisect_right(extent_ends, start)  # extents are sorted and disjoint
             name = resolved[i] if i < count else None
@@ -509,13 +518,67 @@ def _bodies_in(
     return out
 
 
-def _names_a_facility(group: list[Match[Entry]]) -> bool:
-    """True if the trigger group reads a person (a title or a given name) and nothing else."""
-    for match in group:
-        trigger = match.payload.trigger
-        if trigger is None or (trigger.role != "title" and trigger.role != "given"):
-            return False
-    return True
+def _facility_points(
+    text: str, facilities: list[int], triggers: list[Match[Entry]], between: frozenset[str]
+) -> tuple[set[int], set[int]]:
+    """Where the names that are facilities' start, as (the starts of the titles and given
+    names in them, where no person is read; every point where a word of one starts).
+
+    A name starts right after an Arabic facility noun ending at one of `facilities`
+    (مستشفى كمال عدوان); a title there may be followed by another title or a given name
+    (قاعة الشيخ عبد الله، مستشفى الشهيد محمد …), a given name by another given name
+    (… محمد يوسف النجار); past whitespace only, so a name after a comma is no longer the
+    facility's. `triggers` are in text order, so the chain grows as it is walked.
+    """
+    points = cancel_points(text, facilities, between)
+    after_given: set[int] = set()  # points right after a given name in a facility's name
+    named: set[int] = set()
+    for match in triggers:
+        start = match.start
+        if start not in points and start not in after_given:
+            continue
+        roles = {m.payload.trigger.role for m in triggers if m.extent == match.extent and m.payload.trigger}
+        if roles == {"given"} or (roles <= _PERSON_ROLES and roles and start in points):
+            named.add(start)
+            end = match.end
+            pos = end
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if pos > end:
+                (after_given if roles == {"given"} else points).add(pos)
+    return named, points | after_given
+
+
+def _named_facility(match: Match[Entry], points: set[int]) -> bool:
+    """True if `match` is a listed person's name that starts a facility's name (مطار رفيق
+    الحريري، مطار حيدر علييف): the facility's, not the person's mention."""
+    actor = match.payload.actor
+    return actor is not None and actor.type == "person" and match.extent[0] in points
+
+
+def _without_facility_names(
+    text: str, resolved: list[Match[Entry]], facilities: frozenset[str]
+) -> list[Match[Entry]]:
+    """`resolved` without the listed people whose name begins an English facility's (Trump
+    Tower, Heydar Aliyev Center, Rafic Hariri International Airport): a facility word
+    (patterns.yaml facilities after_names) right after it or after one qualifier."""
+    dropped: list[Match[Entry]] | None = None
+    for match in resolved:
+        end = match.end
+        if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
+            continue  # (nearly every name: two slices and no lookup)
+        actor = match.payload.actor
+        if actor is None or actor.type != "person":
+            continue
+        words = _CAPITALISED_RUN.match(text, end)
+        if words is not None and (
+            words[2].casefold() in facilities
+            or (words[2] in _FACILITY_QUALIFIERS and (words[3] or "").casefold() in facilities)
+        ):
+            dropped = [match] if dropped is None else [*dropped, match]
+    if dropped is None:
+        return resolved
+    return [m for m in resolved if m not in dropped]
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:

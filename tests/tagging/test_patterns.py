@@ -343,10 +343,22 @@ def test_a_title_ends_a_list_of_names(tagger: Tagger) -> None:
         "احتشدوا في شارع صلاح الدين وسط غزة",
         "نقل المصابون بمستشفى الملك فيصل التخصصي",
         "ألقى محاضرة بقاعة الشيخ عبدالله بن زيد آل محمود",  # a title between: the hall's name
+        # a title, then given names: all of them the hospital's
+        "نقل الجرحى إلى مستشفى الشهيد محمد يوسف النجار في رفح",
+        # a listed person's name there (after a given name, or at once) is the airport's
+        "وصل إلى مطار حيدر علييف الدولي في باكو",
+        "استؤنفت الرحلات في مطار رفيق الحريري الدولي",
     ],
 )
 def test_a_name_after_a_facility_noun_is_the_facility_s(tagger: Tagger, text: str) -> None:
     assert [a for a in _actors(tagger, text) if a[2] == "person"] == []
+
+
+def test_a_facility_s_name_ends_at_punctuation(tagger: Tagger) -> None:
+    # after the comma the name is a person's again, and so is a listed one after a facility
+    # named by a place
+    found = _actors(tagger, "وصلوا إلى مستشفى ناصر، ومحمد صلاح هناك، ثم إلى مطار دمشق ورفيق الحريري")
+    assert [a[0] for a in found if a[2] == "person"] == ["محمد صلاح", "رفيق الحريري"]
 
 
 def test_a_facility_noun_does_not_hide_a_person_elsewhere(tagger: Tagger) -> None:

@@ -126,10 +126,20 @@ def test_lower_case_titles_and_company_names(tagger: Tagger, text: str, people: 
         "Flights resumed at Queen Alia International Airport.",
         "Worshippers gathered at the Sheikh Zayed Grand Mosque.",
         "Israeli forces raided Kamal Adwan Hospital.",
+        # a listed person's name before one (at once or after International …)
+        "Flights resumed at Rafik Hariri International Airport.",
+        "Protesters gathered outside Trump Tower.",
+        "The Heydar Aliyev Center hosted the talks.",
     ],
 )
 def test_a_titled_name_before_a_facility_noun_is_the_facility_s(tagger: Tagger, text: str) -> None:
     assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == []
+
+
+def test_a_headline_s_capitalised_words_after_a_listed_name_leave_it_a_person(tagger: Tagger) -> None:
+    # Title Case: Court, Army, Party after a name are no facility's
+    text = "Netanyahu Court Hearing Delayed as Trump Army Parade Goes Ahead"
+    assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == ["Netanyahu", "Trump"]
 
 
 @pytest.mark.parametrize(
