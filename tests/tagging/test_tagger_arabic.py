@@ -367,6 +367,19 @@ def test_press_spellings_of_countries(tagger: Tagger, name: str, code: str) -> N
         ("كريات شمونة", "Kiryat Shmona", "IL"),
         ("عيترون", "Aitaroun", "LB"),
         ("سد تشرين", "Tishrin Dam", "SY"),
+        # the Idlib front (GeoNames lacks them, or spells them Salqīn) and its peers
+        ("سرمين", "Sarmin", "SY"),
+        ("سلقين", "Salqin", "SY"),
+        ("أبو الظهور", "Abu al-Duhur", "SY"),  # not a man called أبو الظهور
+        ("جبل الزاوية", "Jabal al-Zawiya", "SY"),
+        ("كفرتخاريم", "Kafr Takharim", "SY"),
+        ("محور فيلادلفيا", "Philadelphi Corridor", "PS"),  # not Philadelphia, US
+        ("كرم أبو سالم", "Kerem Shalom", "IL"),
+        ("حي الزيتون", "Zeitoun", "PS"),
+        ("ميس الجبل", "Mays al-Jabal", "LB"),
+        ("يارين", "Yarine", "LB"),  # not Yaren, Nauru
+        ("أبو زبد", "Abu Zabad", "SD"),
+        ("فوفتشانسك", "Vovchansk", "UA"),
     ],
 )
 def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, ref: str, country: str) -> None:
@@ -386,6 +399,8 @@ def test_conflict_zone_places_of_the_current_wars(tagger: Tagger, name: str, ref
         ("انهيار بنك ليمان براذرز", []),
         ("صنعت أعماله ممثلين كبارا", []),  # no Bara (SD) in كبارا
         ("خرجت من المدينة للحج", []),  # no Lahj (YE) in للحج
+        ("طلبت القوات دعما جويا لتوجيه ضربة", []),  # "aerial", not Jouaiya (LB)
+        ("اشترى الزيتون والتفاح من السوق", []),  # Gaza's neighbourhoods only with حي
     ],
 )
 def test_conflict_towns_that_are_also_words(tagger: Tagger, text: str, places: list[str]) -> None:
