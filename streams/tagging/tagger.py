@@ -75,6 +75,7 @@ class Tagger:
         after: list[int] | None = None  # ends of the not_after words found (نهر، مطار)
         located: list[int] | None = None  # of those whose facility is in the place (مطار)
         facilities: list[int] | None = None  # ends of Arabic facility nouns (مستشفى، جسر)
+        latin_given: list[Match[Entry]] | None = None  # English given names before a Capital
         folded = MatchKey(text)
         for match in gazetteer.matcher.find_in(folded):
             entry = match.payload
@@ -89,8 +90,11 @@ class Tagger:
             if kind in _NAME_KINDS:  # nearly every match: one set lookup
                 names.append(match)
             elif kind == "trigger":
-                if match.text[0] < "\u0600" and not _may_read_latin(match, text):
-                    continue  # (English given names are frequent words too; most open nothing)
+                if match.text[0] < "\u0600":
+                    if not _may_read_latin(match, text):
+                        continue  # (English given names are frequent words too; most open nothing)
+                    if entry.trigger is not None and entry.trigger.role == "given":
+                        latin_given = [match] if latin_given is None else [*latin_given, match]
                 triggers.append(match)
             elif kind == "after":
                 if after is None:
@@ -197,6 +201,8 @@ class Tagger:
             resolved = [m for m in resolved if not _named_facility(m, points)]
         if not folded.plain_arabic:  # (English facilities are named after the person: Trump Tower)
             resolved = _without_facility_names(text, resolved, gazetteer.patterns.after_names)
+        if latin_given is not None:  # a place after an English given name is a surname
+            resolved = _without_surnames(text, resolved, latin_given)
         found_actors = self._patterns(folded, triggers, resolved, parts, in_facility) if triggers else []
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
@@ -576,6 +582,34 @@ def _without_facility_names(
             or (words[2] in _FACILITY_QUALIFIERS and (words[3] or "").casefold() in facilities)
         ):
             dropped = [match] if dropped is None else [*dropped, match]
+    if dropped is None:
+        return resolved
+    return [m for m in resolved if m not in dropped]
+
+
+def _without_surnames(
+    text: str, resolved: list[Match[Entry]], given: list[Match[Entry]]
+) -> list[Match[Entry]]:
+    """`resolved` without the places that are surnames: a city or region of one word right
+    after an English given name and a space (George Washington, Whitney Houston, Jack London),
+    which the given name's reading then takes in. Not a country (a given name that is a place
+    too may stand before one: Lake Victoria Uganda), nor where the given name is inside a
+    name itself, nor a name of several words (New York)."""
+    starts = {m.end + 1: m for m in given if text[m.end] == " "}
+    dropped: list[Match[Entry]] | None = None
+    reach = -1  # the end of the last name before
+    for match in resolved:
+        name = starts.get(match.extent[0])
+        if (
+            name is not None
+            and match.payload.kind == "place"
+            and match.payload.ref != match.payload.country  # (no country: Lake Victoria Uganda)
+            and match.start == match.extent[0]
+            and " " not in match.text
+            and reach <= name.start
+        ):
+            dropped = [match] if dropped is None else [*dropped, match]
+        reach = match.extent[1]
     if dropped is None:
         return resolved
     return [m for m in resolved if m not in dropped]

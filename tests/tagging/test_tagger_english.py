@@ -256,3 +256,25 @@ def test_no_state_body_without_a_demonym_right_before(tagger: Tagger) -> None:
 def test_an_adjective_before_or_after_a_name_is_no_part_of_it(tagger: Tagger) -> None:
     assert [m.text for m in tagger.tag("Raids in the occupied West Bank", "en").mentions] == ["West Bank"]
     assert [m.text for m in tagger.tag("اقتحامات في الضفة الغربية المحتلة").mentions] == ["الضفة الغربية"]
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "places"),
+    [
+        # a city after a given name is the surname (and a university's name is nobody's)
+        (
+            "Whitney Houston sang and Jack London wrote in Sydney.",
+            ["Whitney Houston", "Jack London"],
+            ["Sydney"],
+        ),
+        ("George Washington University closed on Monday.", [], []),
+        # never a country: a given name may be a place itself before one
+        ("Boats crossed Lake Victoria Uganda said.", [], ["UG"]),
+    ],
+)
+def test_a_city_after_a_given_name_is_a_surname(
+    tagger: Tagger, text: str, people: list[str], places: list[str]
+) -> None:
+    tags = tagger.tag(text)
+    assert [m.text for m in tags.mentions if m.type == "person"] == people
+    assert [m.ref for m in tags.mentions if m.kind == "place"] == places
