@@ -71,6 +71,8 @@ _PREPOSITIONARTICLE = "لل"
 _BIARTICLE = "بال"
 # The one word `_may_name` reads (compiled once: the call that fetches it costs as much).
 _ONE_WORD = glued_run(1)
+_NISBA_TITLE = Trigger("title")  # a nisba as a noun reads a name as a title does
+_NON_SPACE = re.compile(r"\S+")
 # Proclitics a word may carry in running text (وقال، لنظيره، للرئيس -> ال…).
 _PROCLITIC_PREFIXES = ("وب", "ول", "فب", "فل", "وك", "و", "ف", "ب", "ل", "ك")
 
@@ -231,6 +233,44 @@ class PatternReader:
         """Keys of the English facility words that make a listed person's name a facility's
         (Tower, Airport: patterns.yaml facilities after_names)."""
         return self._after_names
+
+    def after_nisba(self, item: Item, start: int, end: int, country: str | None) -> Found | None:
+        """A person of `country` named right after its nisba standing as a noun at [start, end)
+        (تأهل السويسري روجيه فيدرر، هدف للصربي بوسكو يانكوفيتش، الروسية سفتلانا كوزنتسوفا),
+        read as after a title, if the word after it may start a name: most nisbas are
+        adjectives, before a verb, a preposition or an ال-word. An ال-word ends the name, in
+        it only if a family nisba: after a nisba it is far more often a participle (روجيه
+        فيدرر المصنف أول) or a noun than a family name."""
+        if not self._may_name(item, end):
+            return None
+        found = self.read(item, start, end, _NISBA_TITLE)
+        if found is None:
+            return None
+        text = item.text
+        spans = [(m.start(), m.end()) for m in _NON_SPACE.finditer(text, found.start, found.end)]
+        keys = [phrase_key(text[a:b]) for a, b in spans]
+        # An ال-word ends the name, in it only if a family nisba (… المالكي; not the
+        # participle in روجيه فيدرر المصنف، the noun in مارادونا الكرة).
+        cut = next((i for i, key in enumerate(keys) if i and starts_with_article(key)), len(keys))
+        if cut < len(keys):
+            cut += nisba_name(keys[cut])
+        elif cut > 2 and not self._ends_after(text, spans[-1][1]):
+            cut = 2  # a third word must end the name (اندري اغاسي تشبث ه: a verb)
+        keys = keys[:cut]
+        if len(keys) < 2 or keys[0].startswith("و") or any(k[:1].isdigit() for k in keys):
+            return None  # one word there is as often a verb (الكيني كومان): a name of two or more
+        last = spans[cut - 1][1]
+        surface = text[found.start : last]
+        return Found(found.start, last, Actor(slug(surface), surface, "person", country), found.more)
+
+    def _ends_after(self, text: str, pos: int) -> bool:
+        """True if a name may end at `pos`: punctuation or the end next, or a word of و, a
+        function word or a word that follows names (إن، الذي، رئيس)."""
+        run = _ONE_WORD.match(text, pos, pos + WINDOW)
+        if run is None:
+            return True
+        key = phrase_key(run.group(1))
+        return key.startswith("و") or key in self._speech_ends or key in self._not_names
 
     def possessive_bodies(self, text: str, countries: list[tuple[int, str]]) -> list[Found]:
         """English state bodies after a country's possessive (Sudan's army): see

@@ -19,7 +19,7 @@ from streams.tagging.neighbours import (
     cued_places,
     names_a_club,
 )
-from streams.tagging.pattern_text import Item, KnownSpans
+from streams.tagging.pattern_text import ARTICLE, Item, KnownSpans
 from streams.tagging.patterns import Found, PatternReader
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
@@ -35,6 +35,13 @@ _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 # words that may come before the facility word (Rafic Hariri International Airport).
 _CAPITALISED_RUN = re.compile(r" (([A-Z][\w'-]*)(?: ([A-Z][\w'-]*))?)")
 _FACILITY_QUALIFIERS = frozenset({"International", "Memorial", "Medical", "Grand", "Convention", "Cultural"})
+_JOINS = frozenset({"و", "أو", "او"})  # و and أو standing apart (segmented text)
+_PROCLITICS = frozenset("وفبكل")
+_LOOK_BACK = 40  # characters searched back for the word before a nisba
+# The first letters of the words after which a nisba reads no name: ا (the article; a name
+# with a hamza seat stays, أ إ) and و.
+_NO_NAME_INITIALS = frozenset({"ا", "و"})
+_SINGULAR_NISBA = ("ي", "يه")  # keys' endings of singular nisbas (السوري، السوريه: ة folds)
 _PERSON_ROLES = frozenset({"title", "given"})  # the roles of triggers that read a person
 _mention_order = attrgetter("start", "end")
 _start = attrgetter("start")
@@ -117,6 +124,7 @@ class Tagger:
         # The countries of those inside a located facility's name (مطار دمشق: SY).
         part_codes: set[str] | None = None
         context: set[str] = set()
+        nisbas: list[Match[Entry]] | None = None  # singular Arabic nisbas (الهولندي، للصربي)
         # A lone reading is resolved at once; an ambiguous group holds its place until every
         # unambiguous country (the context) is known. A resolved match's payload is its reading.
         resolved: list[Match[Entry]] = []
@@ -141,6 +149,15 @@ class Tagger:
                         resolved.append(match)
                         continue
                 elif kind == "demonym":
+                    if (
+                        text[match.end : match.end + 1] == " "
+                        and (initial := text[match.end + 1 : match.end + 2]).isalpha()
+                        and initial not in _NO_NAME_INITIALS
+                        and match.normalized.endswith(_SINGULAR_NISBA)
+                    ):
+                        # A singular nisba may stand as a noun before a name (السويسري فيدرر):
+                        # not before punctuation, a number, an ال-word or a و-word.
+                        nisbas = [match] if nisbas is None else [*nisbas, match]
                     if (
                         resolved
                         and match.start - resolved[-1].end <= CLUB_GAP  # right after a name
@@ -203,7 +220,11 @@ class Tagger:
             resolved = _without_facility_names(text, resolved, gazetteer.patterns.after_names)
         if latin_given is not None:  # a place after an English given name is a surname
             resolved = _without_surnames(text, resolved, latin_given)
-        found_actors = self._patterns(folded, triggers, resolved, parts, in_facility) if triggers else []
+        found_actors = (
+            self._patterns(folded, triggers, resolved, parts, in_facility, nisbas)
+            if triggers or nisbas
+            else []
+        )
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         # Sudan's army (English; a scan of the whole text, so not in plain Arabic ones)
@@ -221,11 +242,13 @@ class Tagger:
         resolved: list[Match[Entry]],
         parts: list[Match[Entry]] | None = None,
         in_facility: set[int] | None = None,
+        nisbas: list[Match[Entry]] | None = None,
     ) -> list[Found]:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
         places read as part of another name (a stadium's, a river's), where none is read;
         `in_facility` the starts of the titles and given names in a facility's name, which
-        read no person (`_facility_points`)."""
+        read no person (`_facility_points`); `nisbas` singular nisbas, after which a name
+        may follow (`PatternReader.after_nisba`)."""
         extent_ends = [m.extent[1] for m in resolved]
         count = len(resolved)
         original = folded.original
@@ -236,7 +259,7 @@ class Tagger:
         bodies: list[Match[Entry]] | None = None  # the organisation and body triggers, once asked
         # `_groups` is `longest_non_overlapping` grouped by extent, without its sort when the
         # triggers don't overlap (nearly always).
-        for group in _groups(triggers) if len(triggers) > 1 else [triggers]:
+        for group in _groups(triggers) if len(triggers) > 1 else [triggers] if triggers else ():
             last = group[-1]
             start, end = last.start, last.end
             if start < reach:
@@ -258,12 +281,7 @@ class Tagger:
                 )
                 continue
             if item is None:
-                if parts is None:  # (a copy: a given name may extend a mention below)
-                    item = Item(original, KnownSpans.of_matches(list(resolved)), folded)
-                else:  # a reading stops at a part as at a name (kind "block")
-                    known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
-                    known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
-                    item = Item(original, known, folded)
+                item = _item(folded, resolved, parts)
             if len(group) == 1:  # one trigger word nearly always: no list of roles
                 trigger = last.payload.trigger
                 hit = reader.read(item, start, end, trigger) if trigger is not None else None
@@ -296,7 +314,40 @@ class Tagger:
                 if inner:
                     out += inner
                     reach = inner[-1].end
+        if nisbas is not None:
+            out = self._after_nisbas(folded, resolved, parts, nisbas, out, item)
         return out
+
+    def _after_nisbas(
+        self,
+        folded: MatchKey,
+        resolved: list[Match[Entry]],
+        parts: list[Match[Entry]] | None,
+        nisbas: list[Match[Entry]],
+        found: list[Found],
+        item: Item | None,
+    ) -> list[Found]:
+        """`found` with the people named right after a nisba that stands as a noun (السويسري
+        روجيه فيدرر), where no find covers them (a title's reading: الرئيس الفرنسي ماكرون)."""
+        text = folded.original
+        reader = self._gazetteer.patterns
+        extra: list[Found] = []
+        for match in nisbas:
+            start, end = match.start, match.end
+            key = match.normalized
+            proclitics = text[match.extent[0] : start]
+            if not (key.startswith(ARTICLE) or (key[0] == "ل" and proclitics.endswith("ل"))):
+                continue  # (the article: للصربي is ل + الصربي, its key لصربي)
+            if "ب" in proclitics or any(f.start <= end and start < f.end for f in found):
+                continue  # بالإسباني "in Spanish"; or inside a find
+            if _qualifies_a_noun(text, match.extent[0]):
+                continue  # an adjective of the noun before (الإدارة الأمريكية تعول): a verb may follow
+            if item is None:
+                item = _item(folded, resolved, parts)
+            hit = reader.after_nisba(item, start, end, match.payload.country)
+            if hit is not None and not any(f.start < hit.end and hit.start < f.end for f in found):
+                extra.append(hit)
+        return sorted([*found, *extra], key=_start) if extra else found
 
     def _tags(
         self,
@@ -613,6 +664,40 @@ def _without_surnames(
     if dropped is None:
         return resolved
     return [m for m in resolved if m not in dropped]
+
+
+def _qualifies_a_noun(text: str, pos: int) -> bool:
+    """True if the word before `pos` is an ال-noun a nisba there may qualify (الإدارة
+    الأمريكية، بالإدارة الأمريكية), past و or أو joining two nisbas (الفلسطينية و المصرية،
+    الأوروبية أو الأمريكية). On the text's letters: a key per nisba costs a tenth of a tag."""
+    word = _word_before(text, pos)
+    if word in _JOINS:
+        word = _word_before(text, pos - len(word) - 1)
+    if not word:
+        return False
+    for lead in range(min(3, len(word) - 2)):  # past up to two proclitics: وال، بال، ولل
+        if word.startswith(ARTICLE, lead) or (lead and word.startswith("لل", lead - 1)):
+            return True
+        if word[lead] not in _PROCLITICS:
+            break
+    return False
+
+
+def _word_before(text: str, pos: int) -> str | None:
+    """The word that one space separates from `pos`, if any."""
+    if pos < 2 or text[pos - 1] != " ":
+        return None
+    return text[text.rfind(" ", max(0, pos - _LOOK_BACK), pos - 1) + 1 : pos - 1]
+
+
+def _item(folded: MatchKey, resolved: list[Match[Entry]], parts: list[Match[Entry]] | None) -> Item:
+    """The text as the pattern readers see it, with the names found in it; a reading stops at
+    a part of another name (`parts`) as at a name (kind "block")."""
+    if parts is None:  # (a copy: a given name may extend a mention in `resolved` later)
+        return Item(folded.original, KnownSpans.of_matches(list(resolved)), folded)
+    known = [(m.start, m.end, m.payload.kind, m.payload.country) for m in resolved]
+    known = sorted([*known, *((p.start, p.end, "block", None) for p in parts)])
+    return Item(folded.original, known, folded)
 
 
 def _roles(group: list[Match[Entry]]) -> list[Trigger]:

@@ -386,3 +386,25 @@ def test_a_state_body_in_construct_with_its_country(
     found = [(m.text, m.ref, m.country) for m in tags.mentions if m.kind == "actor"]
     assert found == bodies
     assert all(any(m.kind == "place" and m.ref == c for m in tags.mentions) for _, _, c in bodies)
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # a nisba standing as a noun: the person of that country named after it
+        ("من جهة أخرى تأهل السويسري روجيه فيدرر المصنف أول", [("روجيه فيدرر", "CH")]),
+        ("مقابل هدف للصربي بوسكو يانكوفيتش في الدقيقة 57", [("بوسكو يانكوفيتش", "RS")]),
+        ("وفازت الروسية سفتلانا كوزنتسوفا على منافستها", [("سفتلانا كوزنتسوفا", "RU")]),
+        # an adjective of the noun before, with a verb after it: nobody
+        ("وكانت الإدارة الأمريكية تعول على قطاع النفط", []),
+        ("حلقت الطائرات المقاتلة الإسرائيلية فوق المنطقة", []),
+        ("الحدود الفلسطينية والمصرية بصاروخين على الأقل", []),
+        # one word after a nisba is as often a verb or a noun
+        ("وفي الدقيقة الأخيرة سجل البرازيلي هدفا", []),
+    ],
+)
+def test_a_person_after_a_nisba_standing_as_a_noun(
+    tagger: Tagger, text: str, people: list[tuple[str, str]]
+) -> None:
+    found = [(m.text, m.country) for m in tagger.tag(text).mentions if m.type == "person"]
+    assert found == people
