@@ -44,6 +44,8 @@ _NO_NAME_INITIALS = frozenset({"ا", "و"})
 _SINGULAR_NISBA = ("ي", "يه")  # keys' endings of singular nisbas (السوري، السوريه: ة folds)
 _PERSON_ROLES = frozenset({"title", "given"})  # the roles of triggers that read a person
 _mention_order = attrgetter("start", "end")
+# Mention's own __new__ is a Python function; this is the C one (a mention per name found).
+_new_mention = tuple.__new__
 _start = attrgetter("start")
 
 
@@ -380,17 +382,23 @@ class Tagger:
         places: set[str] = set()
         actors: dict[str, Actor] = {}
         mentions: list[Mention] = []
+        new = _new_mention
         for match in resolved:
             entry = match.payload
             actor = entry.actor
             if actor is not None:
                 actors[actor.id] = actor
                 mentions.append(
-                    Mention(match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type)
+                    new(
+                        Mention,
+                        (match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type),
+                    )
                 )
             else:
                 kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
-                mentions.append(Mention(match.start, match.end, match.text, kind, entry.ref, entry.country))
+                mentions.append(
+                    new(Mention, (match.start, match.end, match.text, kind, entry.ref, entry.country, None))
+                )
             # A state body stands for its state (the Kremlin, the Israeli army), as a pattern's does
             # below; a person or a group does not.
             if entry.country and (actor is None or actor.type == "government"):
@@ -405,7 +413,7 @@ class Tagger:
                 actors[actor.id] = actor
                 start, end = f.start, f.end
                 mentions.append(
-                    Mention(start, end, text[start:end], "actor", actor.id, actor.country, actor.type)
+                    new(Mention, (start, end, text[start:end], "actor", actor.id, actor.country, actor.type))
                 )
         if cued:  # None or a list, maybe empty
             mentions += cued
