@@ -36,8 +36,8 @@ _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 _CAPITALISED_RUN = re.compile(r" (([A-Z][\w'-]*)(?: ([A-Z][\w'-]*))?)")
 _FACILITY_QUALIFIERS = frozenset({"International", "Memorial", "Medical", "Grand", "Convention", "Cultural"})
 _JOINS = frozenset({"و", "أو", "او"})  # و and أو standing apart (segmented text)
-_PROCLITICS = frozenset("وفبكل")
-_LOOK_BACK = 40  # characters searched back for the word before a nisba
+# How an ال-word starts, with its proclitics (لل: ل + ال, the article's alef dropped).
+_DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
 # The first letters of the words after which a nisba reads no name: ا (the article; a name
 # with a hamza seat stays, أ إ) and و.
 _NO_NAME_INITIALS = frozenset({"ا", "و"})
@@ -155,7 +155,7 @@ class Tagger:
                         text[match.end : match.end + 1] == " "
                         and (initial := text[match.end + 1 : match.end + 2]).isalpha()
                         and initial not in _NO_NAME_INITIALS
-                        and match.normalized.endswith(_SINGULAR_NISBA)
+                        and _may_stand_as_noun(text, match)
                     ):
                         # A singular nisba may stand as a noun before a name (السويسري فيدرر):
                         # not before punctuation, a number, an ال-word or a و-word.
@@ -331,19 +331,12 @@ class Tagger:
     ) -> list[Found]:
         """`found` with the people named right after a nisba that stands as a noun (السويسري
         روجيه فيدرر), where no find covers them (a title's reading: الرئيس الفرنسي ماكرون)."""
-        text = folded.original
         reader = self._gazetteer.patterns
         extra: list[Found] = []
         for match in nisbas:
             start, end = match.start, match.end
-            key = match.normalized
-            proclitics = text[match.extent[0] : start]
-            if not (key.startswith(ARTICLE) or (key[0] == "ل" and proclitics.endswith("ل"))):
-                continue  # (the article: للصربي is ل + الصربي, its key لصربي)
-            if "ب" in proclitics or any(f.start <= end and start < f.end for f in found):
-                continue  # بالإسباني "in Spanish"; or inside a find
-            if _qualifies_a_noun(text, match.extent[0]):
-                continue  # an adjective of the noun before (الإدارة الأمريكية تعول): a verb may follow
+            if any(f.start <= end and start < f.end for f in found):
+                continue  # inside a find
             if item is None:
                 item = _item(folded, resolved, parts)
             hit = reader.after_nisba(item, start, end, match.payload.country)
@@ -674,28 +667,29 @@ def _without_surnames(
     return [m for m in resolved if m not in dropped]
 
 
+def _may_stand_as_noun(text: str, match: Match[Entry]) -> bool:
+    """True if the demonym `match` is a singular nisba with the article (السويسري، للصربي)
+    and not an adjective of the noun before it, so that a name may follow it."""
+    key = match.normalized
+    if not key.endswith(_SINGULAR_NISBA):
+        return False
+    proclitics = text[match.extent[0] : match.start]
+    if not (key.startswith(ARTICLE) or (key[0] == "ل" and proclitics.endswith("ل"))):
+        return False  # (the article: للصربي is ل + الصربي, its key لصربي)
+    # بالإسباني "in Spanish"; after an ال-noun an adjective (الإدارة الأمريكية تعول): a verb may follow
+    return "ب" not in proclitics and not _qualifies_a_noun(text, match.extent[0])
+
+
 def _qualifies_a_noun(text: str, pos: int) -> bool:
     """True if the word before `pos` is an ال-noun a nisba there may qualify (الإدارة
     الأمريكية، بالإدارة الأمريكية), past و or أو joining two nisbas (الفلسطينية و المصرية،
     الأوروبية أو الأمريكية). On the text's letters: a key per nisba costs a tenth of a tag."""
-    word = _word_before(text, pos)
-    if word in _JOINS:
-        word = _word_before(text, pos - len(word) - 1)
-    if not word:
-        return False
-    for lead in range(min(3, len(word) - 2)):  # past up to two proclitics: وال، بال، ولل
-        if word.startswith(ARTICLE, lead) or (lead and word.startswith("لل", lead - 1)):
-            return True
-        if word[lead] not in _PROCLITICS:
-            break
-    return False
-
-
-def _word_before(text: str, pos: int) -> str | None:
-    """The word that one space separates from `pos`, if any."""
     if pos < 2 or text[pos - 1] != " ":
-        return None
-    return text[text.rfind(" ", max(0, pos - _LOOK_BACK), pos - 1) + 1 : pos - 1]
+        return False
+    start = text.rfind(" ", 0, pos - 1) + 1
+    if pos - start <= 3 and text[start : pos - 1] in _JOINS:
+        return _qualifies_a_noun(text, start)
+    return text.startswith(_DEFINITE, start)
 
 
 def _item(folded: MatchKey, resolved: list[Match[Entry]], parts: list[Match[Entry]] | None) -> Item:
