@@ -22,6 +22,10 @@ _NOT_NOUNS = frozenset({
 })
 # fmt: on
 _ARTICLE = "ال"
+_JOINS = frozenset({"و", "أو", "او"})  # و and أو standing apart (segmented text)
+# How an ال-word starts, with its proclitics (لل: ل + ال, the article's alef dropped).
+_DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
+_SINGULAR_NISBA = ("ي", "يه")  # keys' endings of singular nisbas (السوري، السوريه: ة folds)
 
 
 def between_chars() -> frozenset[str]:
@@ -110,3 +114,56 @@ def cued_places(
             out.append(Mention(start, end, surface, "place", phrase_key(surface), None))
             lo = end  # the second name of a pair: checked from the first's end
     return out
+
+
+def without_surnames(
+    text: str, resolved: list[Match[Entry]], given: list[Match[Entry]]
+) -> list[Match[Entry]]:
+    """`resolved` without the places that are surnames: a city or region of one word right
+    after an English given name and a space (George Washington, Whitney Houston, Jack London),
+    which the given name's reading then takes in. Not a country (a given name that is a place
+    too may stand before one: Lake Victoria Uganda), nor where the given name is inside a
+    name itself, nor a name of several words (New York)."""
+    starts = {m.end + 1: m for m in given if text[m.end] == " "}
+    dropped: list[Match[Entry]] | None = None
+    reach = -1  # the end of the last name before
+    for match in resolved:
+        name = starts.get(match.extent[0])
+        if (
+            name is not None
+            and match.payload.kind == "place"
+            and match.payload.ref != match.payload.country  # (no country: Lake Victoria Uganda)
+            and match.start == match.extent[0]
+            and " " not in match.text
+            and reach <= name.start
+        ):
+            dropped = [match] if dropped is None else [*dropped, match]
+        reach = match.extent[1]
+    if dropped is None:
+        return resolved
+    return [m for m in resolved if m not in dropped]
+
+
+def may_stand_as_noun(text: str, match: Match[Entry]) -> bool:
+    """True if the demonym `match` is a singular nisba with the article (السويسري، للصربي)
+    and not an adjective of the noun before it, so that a name may follow it."""
+    key = match.normalized
+    if not key.endswith(_SINGULAR_NISBA):
+        return False
+    proclitics = text[match.extent[0] : match.start]
+    if not (key.startswith(_ARTICLE) or (key[0] == "ل" and proclitics.endswith("ل"))):
+        return False  # (the article: للصربي is ل + الصربي, its key لصربي)
+    # بالإسباني "in Spanish"; after an ال-noun, an adjective (الإدارة الأمريكية تعول)
+    return "ب" not in proclitics and not _qualifies_a_noun(text, match.extent[0])
+
+
+def _qualifies_a_noun(text: str, pos: int) -> bool:
+    """True if the word before `pos` is an ال-noun a nisba there may qualify (الإدارة
+    الأمريكية، بالإدارة الأمريكية), past و or أو joining two nisbas (الفلسطينية و المصرية،
+    الأوروبية أو الأمريكية), read off the text's letters: cheaper than keying the word."""
+    if pos < 2 or text[pos - 1] != " ":
+        return False
+    start = text.rfind(" ", 0, pos - 1) + 1
+    if pos - start <= 3 and text[start : pos - 1] in _JOINS:
+        return _qualifies_a_noun(text, start)
+    return text.startswith(_DEFINITE, start)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import replace
 from functools import cache
 from operator import attrgetter
 
 from streams.tagging.data import Trigger
+from streams.tagging.facilities import facility_points, names_a_facility, without_facility_names
 from streams.tagging.gazetteer import Gazetteer, build_gazetteer
 from streams.tagging.neighbours import (
     CLUB_GAP,
@@ -17,9 +17,11 @@ from streams.tagging.neighbours import (
     between_chars,
     cancel_points,
     cued_places,
+    may_stand_as_noun,
     names_a_club,
+    without_surnames,
 )
-from streams.tagging.pattern_text import ARTICLE, Item, KnownSpans
+from streams.tagging.pattern_text import Item, KnownSpans
 from streams.tagging.patterns import Found, PatternReader
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
 from streams.tagging.repeats import with_repeats
@@ -31,18 +33,9 @@ from streams.text.matchkey import MatchKey
 _ROLE_ORDER = {"body": 0, "org": 1, "title": 2, "speech": 3, "given": 4}
 _REGION_CACHE_SIZE = 4096
 _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
-# One or two Capitalised words after a space (a facility's name after a person's), and the
-# words that may come before the facility word (Rafic Hariri International Airport).
-_CAPITALISED_RUN = re.compile(r" (([A-Z][\w'-]*)(?: ([A-Z][\w'-]*))?)")
-_FACILITY_QUALIFIERS = frozenset({"International", "Memorial", "Medical", "Grand", "Convention", "Cultural"})
-_JOINS = frozenset({"و", "أو", "او"})  # و and أو standing apart (segmented text)
-# How an ال-word starts, with its proclitics (لل: ل + ال, the article's alef dropped).
-_DEFINITE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
 # The first letters of the words after which a nisba reads no name: ا (the article; a name
 # with a hamza seat stays, أ إ) and و.
 _NO_NAME_INITIALS = frozenset({"ا", "و"})
-_SINGULAR_NISBA = ("ي", "يه")  # keys' endings of singular nisbas (السوري، السوريه: ة folds)
-_PERSON_ROLES = frozenset({"title", "given"})  # the roles of triggers that read a person
 _mention_order = attrgetter("start", "end")
 # Mention's own __new__ is a Python function; this is the C one (a mention per name found).
 _new_mention = tuple.__new__
@@ -155,7 +148,7 @@ class Tagger:
                         text[match.end : match.end + 1] == " "
                         and (initial := text[match.end + 1 : match.end + 2]).isalpha()
                         and initial not in _NO_NAME_INITIALS
-                        and _may_stand_as_noun(text, match)
+                        and may_stand_as_noun(text, match)
                     ):
                         # A singular nisba may stand as a noun before a name (السويسري فيدرر):
                         # not before punctuation, a number, an ال-word or a و-word.
@@ -216,12 +209,12 @@ class Tagger:
         # only if the text has a facility noun.
         in_facility: set[int] | None = None  # the starts of titles and given names in one
         if facilities is not None:
-            in_facility, points = _facility_points(text, facilities, triggers, self._between)
-            resolved = [m for m in resolved if not _named_facility(m, points)]
+            in_facility, points = facility_points(text, facilities, triggers, self._between)
+            resolved = [m for m in resolved if not names_a_facility(m, points)]
         if not folded.plain_arabic:  # (English facilities are named after the person: Trump Tower)
-            resolved = _without_facility_names(text, resolved, gazetteer.patterns.after_names)
+            resolved = without_facility_names(text, resolved, gazetteer.patterns.after_names)
         if latin_given is not None:  # a place after an English given name is a surname
-            resolved = _without_surnames(text, resolved, latin_given)
+            resolved = without_surnames(text, resolved, latin_given)
         found_actors = (
             self._patterns(folded, triggers, resolved, parts, in_facility, nisbas)
             if triggers or nisbas
@@ -574,122 +567,6 @@ def _bodies_in(
             out.append(found)
             pos = found.end
     return out
-
-
-def _facility_points(
-    text: str, facilities: list[int], triggers: list[Match[Entry]], between: frozenset[str]
-) -> tuple[set[int], set[int]]:
-    """Where the names that are facilities' start, as (the starts of the titles and given
-    names in them, where no person is read; every point where a word of one starts).
-
-    A name starts right after an Arabic facility noun ending at one of `facilities`
-    (مستشفى كمال عدوان); a title there may be followed by another title or a given name
-    (قاعة الشيخ عبد الله، مستشفى الشهيد محمد …), a given name by another given name
-    (… محمد يوسف النجار); past whitespace only, so a name after a comma is no longer the
-    facility's. `triggers` are in text order, so the chain grows as it is walked.
-    """
-    points = cancel_points(text, facilities, between)
-    after_given: set[int] = set()  # points right after a given name in a facility's name
-    named: set[int] = set()
-    for match in triggers:
-        start = match.start
-        if start not in points and start not in after_given:
-            continue
-        roles = {m.payload.trigger.role for m in triggers if m.extent == match.extent and m.payload.trigger}
-        if roles == {"given"} or (roles <= _PERSON_ROLES and roles and start in points):
-            named.add(start)
-            end = match.end
-            pos = end
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
-            if pos > end:
-                (after_given if roles == {"given"} else points).add(pos)
-    return named, points | after_given
-
-
-def _named_facility(match: Match[Entry], points: set[int]) -> bool:
-    """True if `match` is a listed person's name that starts a facility's name (مطار رفيق
-    الحريري، مطار حيدر علييف): the facility's, not the person's mention."""
-    actor = match.payload.actor
-    return actor is not None and actor.type == "person" and match.extent[0] in points
-
-
-def _without_facility_names(
-    text: str, resolved: list[Match[Entry]], facilities: frozenset[str]
-) -> list[Match[Entry]]:
-    """`resolved` without the listed people whose name begins an English facility's (Trump
-    Tower, Heydar Aliyev Center, Rafic Hariri International Airport): a facility word
-    (patterns.yaml facilities after_names) right after it or after one qualifier."""
-    dropped: list[Match[Entry]] | None = None
-    for match in resolved:
-        end = match.end
-        if text[end : end + 1] != " " or not text[end + 1 : end + 2].isupper():
-            continue  # (nearly every name: two slices and no lookup)
-        actor = match.payload.actor
-        if actor is None or actor.type != "person":
-            continue
-        words = _CAPITALISED_RUN.match(text, end)
-        if words is not None and (
-            words[2].casefold() in facilities
-            or (words[2] in _FACILITY_QUALIFIERS and (words[3] or "").casefold() in facilities)
-        ):
-            dropped = [match] if dropped is None else [*dropped, match]
-    if dropped is None:
-        return resolved
-    return [m for m in resolved if m not in dropped]
-
-
-def _without_surnames(
-    text: str, resolved: list[Match[Entry]], given: list[Match[Entry]]
-) -> list[Match[Entry]]:
-    """`resolved` without the places that are surnames: a city or region of one word right
-    after an English given name and a space (George Washington, Whitney Houston, Jack London),
-    which the given name's reading then takes in. Not a country (a given name that is a place
-    too may stand before one: Lake Victoria Uganda), nor where the given name is inside a
-    name itself, nor a name of several words (New York)."""
-    starts = {m.end + 1: m for m in given if text[m.end] == " "}
-    dropped: list[Match[Entry]] | None = None
-    reach = -1  # the end of the last name before
-    for match in resolved:
-        name = starts.get(match.extent[0])
-        if (
-            name is not None
-            and match.payload.kind == "place"
-            and match.payload.ref != match.payload.country  # (no country: Lake Victoria Uganda)
-            and match.start == match.extent[0]
-            and " " not in match.text
-            and reach <= name.start
-        ):
-            dropped = [match] if dropped is None else [*dropped, match]
-        reach = match.extent[1]
-    if dropped is None:
-        return resolved
-    return [m for m in resolved if m not in dropped]
-
-
-def _may_stand_as_noun(text: str, match: Match[Entry]) -> bool:
-    """True if the demonym `match` is a singular nisba with the article (السويسري، للصربي)
-    and not an adjective of the noun before it, so that a name may follow it."""
-    key = match.normalized
-    if not key.endswith(_SINGULAR_NISBA):
-        return False
-    proclitics = text[match.extent[0] : match.start]
-    if not (key.startswith(ARTICLE) or (key[0] == "ل" and proclitics.endswith("ل"))):
-        return False  # (the article: للصربي is ل + الصربي, its key لصربي)
-    # بالإسباني "in Spanish"; after an ال-noun an adjective (الإدارة الأمريكية تعول): a verb may follow
-    return "ب" not in proclitics and not _qualifies_a_noun(text, match.extent[0])
-
-
-def _qualifies_a_noun(text: str, pos: int) -> bool:
-    """True if the word before `pos` is an ال-noun a nisba there may qualify (الإدارة
-    الأمريكية، بالإدارة الأمريكية), past و or أو joining two nisbas (الفلسطينية و المصرية،
-    الأوروبية أو الأمريكية). On the text's letters: a key per nisba costs a tenth of a tag."""
-    if pos < 2 or text[pos - 1] != " ":
-        return False
-    start = text.rfind(" ", 0, pos - 1) + 1
-    if pos - start <= 3 and text[start : pos - 1] in _JOINS:
-        return _qualifies_a_noun(text, start)
-    return text.startswith(_DEFINITE, start)
 
 
 def _item(folded: MatchKey, resolved: list[Match[Entry]], parts: list[Match[Entry]] | None) -> Item:
