@@ -419,7 +419,14 @@ class PatternReader:
                 break
             if name and not english and key.startswith("و") and not connector:
                 break  # the next name or clause (X وبشار الأسد), checked before known names
-            if name and key in self._speech_ends and not ali:
+            if (
+                name
+                and key in self._speech_ends
+                and not ali
+                # (فان is فإن "for indeed" after a name, and the Dutch van before a name
+                # word: رود فان نيستلروي)
+                and not (connector and self._name_word_next(item, words, i + 1))
+            ):
                 break  # what follows a name (إن، لصحيفة، رئيس …) is never part of it
             hit = at(word[START], word[END])
             if hit is not None:

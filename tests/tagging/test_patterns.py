@@ -408,3 +408,15 @@ def test_a_person_after_a_nisba_standing_as_a_noun(
 ) -> None:
     found = [(m.text, m.country) for m in tagger.tag(text).mentions if m.type == "person"]
     assert found == people
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        # فان: the Dutch van before another name word, فإن "for indeed" after a name
+        ("قال المهاجم رود فان نيستلروي إن الفريق جاهز", ["رود فان نيستلروي"]),
+        ("قال الرئيس محمد مرسي فان الحكومة ستواصل عملها", ["محمد مرسي"]),
+    ],
+)
+def test_van_inside_a_name_and_fa_inna_after_one(tagger: Tagger, text: str, people: list[str]) -> None:
+    assert [m.text for m in tagger.tag(text).mentions if m.type == "person"] == people
