@@ -40,6 +40,8 @@ def _people(tagger: Tagger, text: str) -> list[str]:
         ("وحل الفنلندي كاري تيانين ثالثا في السباق", ["كاري تيانين"]),
         ("وقال عماد ناصر لتدريبات الفريق", ["عماد ناصر"]),
         ("قدم الفنان عزت أبو عوف برنامجا جديدا", ["عزت أبو عوف"]),
+        # common names Faker's lists lack (tests/tools/given_names.py SUPPLEMENT)
+        ("وشارك هشام جعفر وعائشة حمود في الندوة", ["هشام جعفر", "عائشة حمود"]),
     ],
 )
 def test_a_given_name_opens_a_name(tagger: Tagger, text: str, names: list[str]) -> None:
