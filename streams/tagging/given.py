@@ -39,6 +39,8 @@ from streams.tagging.pattern_text import (
 from streams.tagging.records import Actor
 from streams.text.matcher import phrase_key
 
+# What stands before a ship's name, which is often a person's (USS Gerald R Ford).
+_VESSEL_PREFIXES = ("USS ", "HMS ", "INS ", "RFA ", "MV ", "USNS ")
 # A connector word (بن، أبو، عبد) right before a given name: the name started before it.
 _AFTER_CONNECTOR = re.compile(r"(?:^|\s)(?:[بإا]بن|بن|بنت|[أا]ب[وي]|عبد|آل|ال)\s+$")
 _CONNECTOR_LOOK_BACK = 8
@@ -152,8 +154,8 @@ class GivenNameReader:
     def _read_latin(self, item: Item, start: int, end: int) -> Found | None:
         """An English name: the given name and one or two Capitalised words after it."""
         text = item.text
-        if _title_case_line(text, start):
-            return None
+        if _title_case_line(text, start) or text.endswith(_VESSEL_PREFIXES, max(0, start - 5), start):
+            return None  # (USS Gerald R Ford, HMS Prince of Wales: a ship's name)
         last = -1
         core = 1
         for word in glued_words(item, end, _LATIN_WORDS_READ):

@@ -278,3 +278,20 @@ def test_a_city_after_a_given_name_is_a_surname(
     tags = tagger.tag(text)
     assert [m.text for m in tags.mentions if m.type == "person"] == people
     assert [m.ref for m in tags.mentions if m.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "people", "places"),
+    [
+        # a ship named after a person is no person
+        ("The USS Gerald R Ford carrier group arrived in the Caribbean.", [], []),
+        # Nigeria's Niger State, not the country
+        ("Gunmen abducted schoolchildren in Niger State, Nigeria said.", [], ["Niger State", "NG"]),
+    ],
+)
+def test_ships_and_states_named_like_people_and_countries(
+    tagger: Tagger, text: str, people: list[str], places: list[str]
+) -> None:
+    tags = tagger.tag(text)
+    assert [m.text for m in tags.mentions if m.type == "person"] == people
+    assert [m.ref for m in tags.mentions if m.kind == "place"] == places
