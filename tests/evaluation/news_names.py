@@ -207,6 +207,11 @@ PLACES = [
     ("SD", "Heglig", "هجليج"),
     ("SD", "Abu Zabad", "أبو زبد"),
     ("UA", "Vovchansk", "فوفتشانسك"),
+    ("SO", "Jubaland", "جوبالاند"),
+    ("CD", "Uvira", "أوفيرا"),
+    ("CD", "North Kivu", "شمال كيفو"),
+    ("ML", "Gao", "غاو"),
+    ("PK", "Khyber Pakhtunkhwa", "خيبر بختونخوا"),
 ]
 # (English, Arabic)
 ACTORS = [
