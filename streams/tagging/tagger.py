@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import replace
 from functools import cache
 from operator import attrgetter
 
@@ -37,7 +36,8 @@ _NAME_KINDS = frozenset({"place", "demonym", "actor", "block"})
 # with a hamza seat stays, أ إ) and و.
 _NO_NAME_INITIALS = frozenset({"ا", "و"})
 _mention_order = attrgetter("start", "end")
-# Mention's own __new__ is a Python function; this is the C one (a mention per name found).
+# Mention's and Tags' own __new__ is a Python function; this is the C one (a mention per name
+# found, a Tags per text).
 _new_mention = tuple.__new__
 _start = attrgetter("start")
 
@@ -406,13 +406,16 @@ class Tagger:
         if found or cued:
             mentions.sort(key=_mention_order)
         codes = tuple(sorted(countries))
-        return Tags(
-            detect_language(text, lang, plain_arabic=plain_arabic),
-            codes,
-            tuple(sorted(places)) if places else (),
-            self._regions(codes),
-            tuple(map(actors.__getitem__, sorted(actors))) if actors else (),
-            tuple(mentions),
+        return new(
+            Tags,
+            (
+                detect_language(text, lang, plain_arabic=plain_arabic),
+                codes,
+                tuple(sorted(places)) if places else (),
+                self._regions(codes),
+                tuple(map(actors.__getitem__, sorted(actors))) if actors else (),
+                tuple(mentions),
+            ),
         )
 
     def _possessive_bodies(self, text: str, resolved: list[Match[Entry]], found: list[Found]) -> list[Found]:
@@ -434,7 +437,7 @@ class Tagger:
         if codes <= set(tags.countries):
             return tags
         countries = tuple(sorted(codes.union(tags.countries)))
-        return replace(tags, countries=countries, regions=self._regions(countries))
+        return tags._replace(countries=countries, regions=self._regions(countries))
 
     def _regions(self, codes: tuple[str, ...]) -> tuple[str, ...]:
         """The gazetteer's regions of the sorted country `codes`, cached per tuple (there are
