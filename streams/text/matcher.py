@@ -243,7 +243,9 @@ class PhraseMatcher(Generic[T]):
         # and a form whose spaces may stand for glue is told apart by the text's own key.
         glued = spaced != key
         # Hits come by end offset, which is also start order unless matches nest or overlap:
-        # track whether the list is already in (start, longest first) order, to skip the sort.
+        # track the last match's extent, and put a hit that sorts before it in its place by a
+        # short scan back (it is nearly always next to it), not sort the list with a Python
+        # key after (most Arabic texts have one: a key call per match). The exact path sorts.
         ordered = True
         prev_first = prev_end = -1
         # The start is a word's start by construction; the end is checked per hit: hits are few.
@@ -259,10 +261,18 @@ class PhraseMatcher(Generic[T]):
                         readings = _readings_in(key, spaced, first, end, readings, forms)
                 if readings is None:
                     continue
-                if first < prev_first or (first == prev_first and end > prev_end):
-                    ordered = False
-                prev_first, prev_end = first, end
                 extent = (first, end)
+                if first < prev_first or (first == prev_first and end > prev_end):
+                    # Nested in the last match or overlapping it (الله after عبد الله): put in
+                    # place, after the matches it sorts with (`_by_extent`'s stable sort).
+                    at = _place(found, first, end)
+                    for skip, payload, normalized in readings:
+                        start = first + skip
+                        match = new(Match, (start, end, text[start:end], payload, normalized, extent))
+                        found.insert(at, match)
+                        at += 1
+                    continue
+                prev_first, prev_end = first, end
                 if len(readings) == 1:  # nearly always: no loop
                     skip, payload, normalized = readings[0]
                     start = first + skip
@@ -299,10 +309,12 @@ class PhraseMatcher(Generic[T]):
                 hi = last + (lag if last <= limit else lags[bisect_right(shift_at, last - 1, k)])
                 if hi < length_of_text and text[hi] in _MARK_CHARS:
                     lo, hi = span(first, last)  # the marks after the last letter belong to it
-                if lo < prev_first or (lo == prev_first and hi > prev_end):
-                    ordered = False
-                prev_first, prev_end = lo, hi
                 extent = (lo, hi)
+                if lo < prev_first or (lo == prev_first and hi > prev_end):
+                    at = _place(found, lo, hi)  # out of order: put in place (as above)
+                else:
+                    at = -1
+                    prev_first, prev_end = lo, hi
                 for skip, payload, normalized in readings:
                     if not skip:
                         start = lo
@@ -310,7 +322,12 @@ class PhraseMatcher(Generic[T]):
                         start = lo + skip
                     else:
                         start = first + skip + lags[bisect_right(shift_at, first + skip)]
-                    found.append(new(Match, (start, hi, text[start:hi], payload, normalized, extent)))
+                    match = new(Match, (start, hi, text[start:hi], payload, normalized, extent))
+                    if at < 0:
+                        found.append(match)
+                    else:
+                        found.insert(at, match)
+                        at += 1
         else:
             span = folded.span
             for last, (length, readings, forms) in hits:
@@ -459,6 +476,18 @@ def _by_end_longest_first(hit: _Hit[T]) -> tuple[int, int]:
 
 def _by_extent(match: Match[T]) -> tuple[int, int]:
     return match.extent[0], -match.extent[1]
+
+
+def _place(found: list[Match[T]], first: int, end: int) -> int:
+    """Where a match of extent (first, end) goes in `found`, which is in `_by_extent` order:
+    after every match that sorts before it or with it, as a stable sort would put it."""
+    at = len(found)
+    while at:
+        lo, hi = found[at - 1].extent
+        if lo < first or (lo == first and hi >= end):
+            break
+        at -= 1
+    return at
 
 
 def longest_non_overlapping(matches: Iterable[Match[T]]) -> list[Match[T]]:
