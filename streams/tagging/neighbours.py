@@ -124,7 +124,7 @@ def without_surnames(
     which the given name's reading then takes in. Not a country (a given name that is a place
     too may stand before one: Lake Victoria Uganda), nor where the given name is inside a
     name itself, nor a name of several words (New York)."""
-    starts = {m.end + 1: m for m in given if text[m.end] == " "}
+    starts = {m.end + 1: m for m in given if text[m.end : m.end + 1] == " "}
     dropped: list[Match[Entry]] | None = None
     reach = -1  # the end of the last name before
     for match in resolved:
