@@ -242,7 +242,7 @@ class Tagger:
         """Actors found by the patterns around trigger words (see patterns.py); `parts` are
         places read as part of another name (a stadium's, a river's), where none is read;
         `in_facility` the starts of the titles and given names in a facility's name, which
-        read no person (`_facility_points`); `nisbas` singular nisbas, after which a name
+        read no person (`facilities.facility_points`); `nisbas` singular nisbas, after which a name
         may follow (`PatternReader.after_nisba`)."""
         extent_ends = [m.extent[1] for m in resolved]
         count = len(resolved)
@@ -603,14 +603,6 @@ def _located_country(readings: list[Entry]) -> str | None:
         if e.kind == "place" and e.country is not None and not e.context_only and e.rank[0] <= TIER_PLACE
     }
     return codes.pop() if len(codes) == 1 else None
-
-
-def _mention(match: Match[Entry], entry: Entry) -> Mention:
-    if entry.actor is not None:
-        actor = entry.actor
-        return Mention(match.start, match.end, match.text, "actor", actor.id, actor.country, actor.type)
-    kind: MentionKind = "demonym" if entry.kind == "demonym" else "place"
-    return Mention(match.start, match.end, match.text, kind, entry.ref, entry.country)
 
 
 @cache
