@@ -182,6 +182,11 @@ _POSSESSIVES = ("'s ", "\u2019s ")
 _BODY_WORD = re.compile(r"[a-z]+(?: [a-z]+)?", re.IGNORECASE)
 
 
+def has_possessive(text: str) -> bool:
+    """True if `text` holds a possessive ("Sudan's"), where `possessive_bodies` may read one."""
+    return _POSSESSIVES[0] in text or _POSSESSIVES[1] in text
+
+
 def possessive_bodies(
     text: str,
     countries: list[tuple[int, str]],

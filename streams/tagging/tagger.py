@@ -20,6 +20,7 @@ from streams.tagging.neighbours import (
     names_a_club,
     without_surnames,
 )
+from streams.tagging.organisations import has_possessive
 from streams.tagging.pattern_text import Item, KnownSpans
 from streams.tagging.patterns import Found, PatternReader
 from streams.tagging.records import Actor, Mention, MentionKind, Tags
@@ -223,7 +224,7 @@ class Tagger:
         if found_actors:
             found_actors = with_repeats(folded, found_actors, resolved, self._gazetteer.patterns.name_stop)
         # Sudan's army (English; a scan of the whole text, so not in plain Arabic ones)
-        if not folded.plain_arabic and ("'s " in text or "\u2019s " in text):
+        if not folded.plain_arabic and has_possessive(text):
             found_actors = self._possessive_bodies(text, resolved, found_actors)
         reader = gazetteer.cues
         cued = cued_places(reader, folded, cues, resolved, found_actors) if cues and reader else None
